@@ -1,0 +1,72 @@
+import Media
+
+/// Progress of a running job, as the progress bar and `--progress json` report it.
+public struct CoreProgress: Sendable, Codable {
+    /// Output frames encoded (the slowest rendition's count, so the fraction never overstates).
+    public var frames: Int64
+    /// Output frames expected in all, when the duration is known.
+    public var total: Int64?
+    public var fraction: Double
+    /// Output frames per second so far.
+    public var fps: Double
+    public var elapsed: Double
+    public var eta: Double?
+}
+
+/// Options of a frame-core run.
+public struct CoreOptions: Sendable {
+    /// Threads for the whole job; 0 means all cores.
+    public var threads: Int
+    public var policy: InputPolicy
+    public var cancel: CancellationToken
+    public var progressInterval: Double
+
+    public init(threads: Int = 0, policy: InputPolicy = .default, cancel: CancellationToken = CancellationToken(),
+                progressInterval: Double = 0.5) {
+        self.threads = threads
+        self.policy = policy
+        self.cancel = cancel
+        self.progressInterval = progressInterval
+    }
+
+    var resolvedThreads: Int {
+        threads > 0 ? threads : max(1, sysconfCPUs())
+    }
+}
+
+/// What a frame-core run produced.
+public struct CoreReport: Sendable {
+    public struct Rendition: Sendable {
+        public var name: String
+        public var path: String
+        public var width: Int
+        public var height: Int
+        public var frames: Int64
+        public var frameRate: Rational
+        public var duration: Double
+    }
+    public var renditions: [Rendition]
+    public var hasAudio: Bool
+    public var sourceDuration: Double?
+    /// CPU seconds per stage (threads' CPU clocks), and wall seconds for the run.
+    public var timings: [String: Double]
+}
+
+func sysconfCPUs() -> Int {
+    #if canImport(Glibc)
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+    return 2
+    #endif
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CPU seconds used by the calling thread.
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

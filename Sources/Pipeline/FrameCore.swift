@@ -1,0 +1,229 @@
+import Foundation
+import Media
+import Synchronization
+
+/// Sees every decoded video frame on the source thread (thumbnails are tapped here). It must not keep
+/// the frame: take a reference if needed, and hand heavy work to a thread of its own.
+public protocol FrameTap: AnyObject {
+    /// - Parameter time: seconds from the first video frame.
+    func offer(_ frame: Frame, time: Double) throws
+    func finish() throws
+}
+
+/// The multithreaded frame-processing core: one demux and decode, many renditions.
+///
+///     source thread: demux → decode video (FFmpeg frame threads) → CFR slots ─┬→ work queue
+///                    decode audio → resample → AAC (once) ──────────────────────┼→ every rendition's reorder queue
+///                    thumbnail tap                                              │
+///     K processing threads: work queue → scale/crop/rotate/pad → stamp ────────┴→ reorder queue (by number)
+///     one encoder thread per rendition: reorder queue → x264 → mux (video + the shared audio packets)
+///
+/// Every queue is bounded, so memory stays flat however long the video; every stage stops when the
+/// cancellation token is set or another stage fails.
+public final class FrameCore {
+    enum Item {
+        case video(Frame, slot: Int64)
+        case audio(Packet)
+        case end
+    }
+    struct Work {
+        var seq: Int
+        var slot: Int64
+        var rendition: Int
+        var frame: Frame
+    }
+
+    final class Counters: Sendable {
+        let encoded: [Counter]
+        let decoded = Counter()
+        init(renditions: Int) { encoded = (0..<renditions).map { _ in Counter() } }
+        var slowest: Int64 { encoded.map(\.value).min() ?? 0 }
+    }
+
+    final class Timings: @unchecked Sendable {
+        // Safe: every access holds `lock`.
+        private let lock = NSLock()
+        private var values: [String: Double] = [:]
+        func add(_ stage: String, _ seconds: Double) {
+            lock.lock(); values[stage, default: 0] += seconds; lock.unlock()
+        }
+        var snapshot: [String: Double] { lock.lock(); defer { lock.unlock() }; return values }
+    }
+
+    public let inputPath: String
+    public let plans: [RenditionPlan]
+    public let options: CoreOptions
+    public weak var tap: FrameTap?
+    private var tapStrong: FrameTap?
+
+    public init(input: String, renditions: [RenditionPlan], options: CoreOptions, tap: FrameTap? = nil) {
+        self.inputPath = input
+        self.plans = renditions
+        self.options = options
+        self.tapStrong = tap
+        self.tap = tap
+    }
+
+    /// Run the job to the end. Blocks the calling thread (never call it from Swift's cooperative pool).
+    public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
+        let started = monotonicSeconds()
+        let input = try InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
+        guard let videoIndex = input.bestStream(.video) else { throw PipelineError.noVideo(inputPath) }
+        let videoInfo = input.streamInfo(videoIndex)
+        let audioIndex = input.bestStream(.audio)
+        let threads = options.resolvedThreads
+        let sourceRate = input.frameRate(of: videoIndex)
+        let duration = videoInfo.duration ?? input.durationSeconds
+
+        // Renditions: geometry, frame rate, encoders, muxers. Opened before any thread starts so a bad
+        // setting fails at once.
+        var runtimes: [RenditionRuntime] = []
+        for (i, plan) in plans.enumerated() {
+            let rate = outputFrameRate(source: sourceRate.map { ($0.num, $0.den) }, cap: plan.fpsMax)
+            runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: Rational(rate.num, rate.den)))
+        }
+        let bitrates = Array(Set(plans.map(\.audioBitrateKbps))).sorted()
+        var outputs: [OutputContainer] = []
+        var videoEncoders: [Encoder] = []
+        for r in runtimes {
+            outputs.append(try OutputContainer(path: r.plan.outputPath))
+        }
+        let audio: AudioTrack? = try audioIndex.map {
+            try AudioTrack(input: input, stream: $0, bitrates: bitrates, globalHeader: outputs.first?.needsGlobalHeader ?? true)
+        }
+        let x264Threads = Self.encoderThreads(total: threads, renditions: plans.count)
+        var audioStreams: [Int?] = []
+        for (i, r) in runtimes.enumerated() {
+            var settings = VideoEncoderSettings(width: r.outputWidth, height: r.outputHeight, frameRate: r.frameRate,
+                                                crf: r.plan.crf, preset: r.plan.preset, maxBitrateKbps: r.plan.maxBitrateKbps,
+                                                keyframeSeconds: r.plan.keyframeSeconds, threads: x264Threads)
+            settings.colorSpace = r.color.space
+            settings.colorPrimaries = r.color.primaries
+            settings.colorTransfer = r.color.transfer
+            let encoder = try Encoder.h264(settings, globalHeader: outputs[i].needsGlobalHeader)
+            videoEncoders.append(encoder)
+            try outputs[i].addStream(for: encoder)
+            if let audio {
+                let e = audio.encoders[bitrates.firstIndex(of: r.plan.audioBitrateKbps)!]
+                audioStreams.append(try outputs[i].addStream(for: e))
+            } else {
+                audioStreams.append(nil)
+            }
+            try outputs[i].writeHeader()
+        }
+
+        let workers = max(1, min(threads, 8))
+        let work = BoundedQueue<Work>(capacity: workers * 2)
+        let window = max(8, workers * 3)
+        let ordered = runtimes.map { _ in ReorderQueue<Item>(window: window) }
+        let counters = Counters(renditions: runtimes.count)
+        let timings = Timings()
+        let cancel = options.cancel
+        let group = ThreadGroup(onError: {
+            cancel.cancel()
+            work.cancel()
+            for q in ordered { q.cancel() }
+        })
+
+        let expected = duration.map { d in runtimes.map { Int64((d * $0.frameRate.double).rounded()) }.min() ?? 0 }
+        var report = CoreReport(renditions: [], hasAudio: audio != nil, sourceDuration: duration, timings: [:])
+        let reportBox = ReportBox()
+
+        // Source thread.
+        let source = SourceStage(input: input, videoIndex: videoIndex, audio: audio, runtimes: runtimes, work: work,
+                                 ordered: ordered, counters: counters, cancel: cancel, tap: tapStrong,
+                                 decoderThreads: threads)
+        group.spawn("mw-source") {
+            let t = threadCPUSeconds()
+            defer { timings.add("decode", threadCPUSeconds() - t) }
+            let slots = try source.run()
+            reportBox.set(slots)
+        }
+        // Processing threads.
+        for k in 0..<workers {
+            group.spawn("mw-process-\(k)") {
+                let t = threadCPUSeconds()
+                defer { timings.add("scale+stamp", threadCPUSeconds() - t) }
+                let processor = FrameProcessor()
+                while let item = work.take() {
+                    if cancel.isCancelled { throw PipelineError.cancelled }
+                    let out = try processor.process(item.frame, runtimes[item.rendition])
+                    ordered[item.rendition].put(item.seq, .video(out, slot: item.slot))
+                }
+            }
+        }
+        // Encoder threads.
+        for (i, r) in runtimes.enumerated() {
+            let sink = try RenditionSink(encoder: videoEncoders[i], output: outputs[i], audioStream: audioStreams[i],
+                                     queue: ordered[i], counter: counters.encoded[i], cancel: cancel)
+            group.spawn("mw-encode-\(i)") {
+                let t = threadCPUSeconds()
+                defer { timings.add("encode+mux", threadCPUSeconds() - t) }
+                try sink.run()
+            }
+            _ = r
+        }
+        videoEncoders.removeAll()
+        outputs.removeAll()
+
+        // This thread reports progress until the others are done.
+        let done = Atomic<Bool>(false)
+        let joiner = Thread {
+            _ = try? group.join()
+            done.store(true, ordering: .releasing)
+        }
+        joiner.start()
+        var lastReport = 0.0
+        while !done.load(ordering: .acquiring) {
+            usleep(20_000)
+            let now = monotonicSeconds()
+            if let progress, now - lastReport >= options.progressInterval {
+                lastReport = now
+                progress(Self.progress(counters: counters, expected: expected, started: started))
+            }
+        }
+        try group.join()
+        if cancel.isCancelled { throw PipelineError.cancelled }
+        progress?(Self.progress(counters: counters, expected: reportBox.slots ?? expected, started: started, final: true))
+
+        let slots = reportBox.slots ?? 0
+        report.renditions = runtimes.enumerated().map { i, r in
+            CoreReport.Rendition(name: r.plan.name, path: r.plan.outputPath, width: r.outputWidth, height: r.outputHeight,
+                                 frames: counters.encoded[i].value, frameRate: r.frameRate,
+                                 duration: Double(counters.encoded[i].value) / r.frameRate.double)
+        }
+        _ = slots
+        report.timings = timings.snapshot
+        report.timings["wall"] = monotonicSeconds() - started
+        return report
+    }
+
+    static func progress(counters: Counters, expected: Int64?, started: Double, final: Bool = false) -> CoreProgress {
+        let frames = counters.slowest
+        let elapsed = monotonicSeconds() - started
+        let fps = elapsed > 0 ? Double(frames) / elapsed : 0
+        var fraction = 0.0
+        var eta: Double? = nil
+        if let expected, expected > 0 {
+            fraction = min(1, Double(frames) / Double(expected))
+            if fps > 0 { eta = max(0, Double(expected - frames) / fps) }
+        }
+        if final { fraction = 1; eta = 0 }
+        return CoreProgress(frames: frames, total: expected, fraction: fraction, fps: fps, elapsed: elapsed, eta: eta)
+    }
+
+    /// x264 threads per encoder so that all encoders together use about the job's threads (x264's own
+    /// frame threads; a lookahead thread comes on top).
+    static func encoderThreads(total: Int, renditions: Int) -> Int {
+        max(1, Int((Double(total) * 1.5 / Double(max(1, renditions))).rounded()))
+    }
+}
+
+/// The source thread's result, read by the calling thread after joining.
+final class ReportBox: @unchecked Sendable {
+    // Safe: written once by the source thread before it ends; read after `join`.
+    private let lock = NSLock()
+    private var value: Int64?
+    func set(_ v: Int64) { lock.lock(); value = v; lock.unlock() }
+    var slots: Int64? { lock.lock(); defer { lock.unlock() }; return value }
+}

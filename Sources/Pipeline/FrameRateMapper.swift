@@ -1,0 +1,58 @@
+/// Maps decoded frames (any timing, VFR included) onto a constant-rate output: each output slot `n`
+/// (time `n / fps` after the first frame) shows the latest frame that started at or before it.
+/// Frames too close together are dropped; gaps are filled by repeating the previous frame.
+struct FrameRateMapper {
+    let fps: Double
+    private(set) var nextSlot: Int64 = 0
+    private var lastEnd: Double = 0
+
+    init(fps: Double) { self.fps = fps }
+
+    /// Slots the previous frame must fill before this frame, and whether this frame takes a slot.
+    /// - Parameter time: seconds from the first frame.
+    /// - Returns: `repeatPrevious` slots for the previous frame, then `take` (this frame's slot) or not.
+    mutating func place(time: Double, duration: Double?) -> (repeatPrevious: Int64, take: Bool) {
+        let slot = Int64((time * fps).rounded())
+        var repeats: Int64 = 0
+        if slot > nextSlot {
+            repeats = slot - nextSlot
+            nextSlot = slot
+        }
+        let end = time + (duration.flatMap { $0 > 0 ? $0 : nil } ?? 1 / fps)
+        lastEnd = max(lastEnd, end)
+        if slot < nextSlot { return (repeats, false) }
+        nextSlot += 1
+        return (repeats, true)
+    }
+
+    /// At the end of the stream: how many more slots the last frame fills (up to its end time).
+    mutating func finish() -> Int64 {
+        let endSlot = Int64((lastEnd * fps).rounded())
+        let extra = max(0, endSlot - nextSlot)
+        nextSlot += extra
+        return extra
+    }
+
+    var slotCount: Int64 { nextSlot }
+}
+
+/// The output frame rate for a source rate and an optional cap: the source's own rate when it is sane,
+/// otherwise 30; never above the cap. Rates close to NTSC values keep their exact rationals.
+func outputFrameRate(source: (num: Int32, den: Int32)?, cap: Double?) -> (num: Int32, den: Int32) {
+    var rate: (num: Int32, den: Int32) = (30, 1)
+    if let s = source, s.num > 0, s.den > 0 {
+        let v = Double(s.num) / Double(s.den)
+        if v >= 1, v <= 240 { rate = s }
+    }
+    if let cap, cap > 0, Double(rate.num) / Double(rate.den) > cap + 0.01 {
+        // Halve (keeps frames evenly spaced) while that is still at or above the cap, else use the cap.
+        var r = rate
+        while Double(r.num) / Double(r.den) / 2 >= cap - 0.01 { r.den *= 2 }
+        if Double(r.num) / Double(r.den) > cap + 0.01 { r = (Int32(cap.rounded()), 1) }
+        rate = r
+    }
+    // Reduce.
+    func gcd(_ a: Int32, _ b: Int32) -> Int32 { b == 0 ? a : gcd(b, a % b) }
+    let g = gcd(rate.num, rate.den)
+    return (rate.num / g, rate.den / g)
+}

@@ -1,0 +1,135 @@
+import Media
+import Synchronization
+
+/// The source thread: demux, decode video once, place frames on each rendition's constant-rate grid,
+/// hand them to the processing threads, run the audio track, feed the thumbnail tap.
+final class SourceStage {
+    let input: InputContainer
+    let videoIndex: Int
+    let audio: AudioTrack?
+    let runtimes: [RenditionRuntime]
+    let work: BoundedQueue<FrameCore.Work>
+    let ordered: [ReorderQueue<FrameCore.Item>]
+    let counters: FrameCore.Counters
+    let cancel: CancellationToken
+    let tap: FrameTap?
+    let decoderThreads: Int
+
+    private var seqs: [Int]
+    private var mappers: [FrameRateMapper]
+    private var previous: Frame?
+    private var start: Double?
+    private var lastTime: Double = 0
+
+    init(input: InputContainer, videoIndex: Int, audio: AudioTrack?, runtimes: [RenditionRuntime],
+         work: BoundedQueue<FrameCore.Work>, ordered: [ReorderQueue<FrameCore.Item>], counters: FrameCore.Counters,
+         cancel: CancellationToken, tap: FrameTap?, decoderThreads: Int) {
+        self.input = input
+        self.videoIndex = videoIndex
+        self.audio = audio
+        self.runtimes = runtimes
+        self.work = work
+        self.ordered = ordered
+        self.counters = counters
+        self.cancel = cancel
+        self.tap = tap
+        self.decoderThreads = decoderThreads
+        seqs = Array(repeating: 0, count: runtimes.count)
+        mappers = runtimes.map { FrameRateMapper(fps: $0.frameRate.double) }
+    }
+
+    /// Returns the number of output frames (slots) of the first rendition.
+    func run() throws -> Int64 {
+        let decoder = try Decoder(input: input, stream: videoIndex, threads: decoderThreads)
+        let packet = try Packet()
+        let frame = try Frame()
+        audio?.deliver = { [ordered, runtimes] packet, encoderIndex in
+            _ = encoderIndex
+            for (i, _) in runtimes.enumerated() {
+                // Every rendition uses the encoder of its bitrate; with one bitrate that is encoder 0.
+                guard self.audioEncoderIndex(for: i) == encoderIndex else { continue }
+                let copy = try packet.reference()
+                ordered[i].put(self.nextSeq(i), .audio(copy))
+            }
+        }
+        while try input.read(into: packet) {
+            if cancel.isCancelled { throw PipelineError.cancelled }
+            try input.checkInterrupt()
+            if packet.streamIndex == Int32(videoIndex) {
+                try sendVideo(packet, decoder, frame)
+            } else if let audio, packet.streamIndex == Int32(audio.decoder.streamIndex) {
+                try audio.decode(packet)
+            }
+        }
+        try decoder.send(nil)
+        try drainVideo(decoder, frame)
+        // The last frame fills the slots up to its end.
+        for i in runtimes.indices {
+            let extra = mappers[i].finish()
+            if let previous { for _ in 0..<extra { try emit(previous, rendition: i) } }
+        }
+        let videoDuration = Double(mappers.first?.slotCount ?? 0) / (runtimes.first?.frameRate.double ?? 30)
+        try audio?.finish(videoDuration: videoDuration)
+        try tap?.finish()
+        for i in runtimes.indices { ordered[i].put(nextSeq(i), .end) }
+        work.close()
+        return mappers.first?.slotCount ?? 0
+    }
+
+    private func audioEncoderIndex(for rendition: Int) -> Int {
+        guard let audio, audio.encoders.count > 1 else { return 0 }
+        let rates = Array(Set(runtimes.map(\.plan.audioBitrateKbps))).sorted()
+        return rates.firstIndex(of: runtimes[rendition].plan.audioBitrateKbps) ?? 0
+    }
+
+    private func nextSeq(_ i: Int) -> Int {
+        let s = seqs[i]
+        seqs[i] += 1
+        return s
+    }
+
+    private func sendVideo(_ packet: Packet, _ decoder: Decoder, _ frame: Frame) throws {
+        while try !decoder.send(packet) {
+            try drainVideo(decoder, frame)
+        }
+        try drainVideo(decoder, frame)
+    }
+
+    private func drainVideo(_ decoder: Decoder, _ frame: Frame) throws {
+        while try decoder.receive(into: frame) == .frame {
+            counters.decoded.add(1)
+            try place(frame, timeBase: decoder.timeBase)
+        }
+    }
+
+    private func place(_ frame: Frame, timeBase: Rational) throws {
+        var seconds: Double
+        if let pts = frame.pts { seconds = Double(pts) * timeBase.double } else { seconds = lastTime + 1 / (runtimes.first?.frameRate.double ?? 30) }
+        if start == nil {
+            start = seconds
+            try audio?.setStart(seconds)
+        }
+        let time = seconds - start!
+        lastTime = seconds
+        let durationTicks = frame.durationTicks
+        let duration: Double? = durationTicks > 0 ? Double(durationTicks) * timeBase.double : nil
+        let current = try frame.reference()
+        for i in runtimes.indices {
+            let (repeats, take) = mappers[i].place(time: max(0, time), duration: duration)
+            if let previous { for _ in 0..<repeats { try emit(previous, rendition: i) } }
+            if take { try emit(current, rendition: i) }
+        }
+        try tap?.offer(current, time: time)
+        previous = current
+    }
+
+    private var slotCounters: [Int64] = []
+
+    private func emit(_ frame: Frame, rendition i: Int) throws {
+        if slotCounters.isEmpty { slotCounters = Array(repeating: 0, count: runtimes.count) }
+        let slot = slotCounters[i]
+        slotCounters[i] += 1
+        let ok = work.put(FrameCore.Work(seq: nextSeq(i), slot: slot, rendition: i, frame: try frame.reference()))
+        if !ok { throw PipelineError.cancelled }
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The shared queue: PostgreSQL, for many machines.
+///
+/// Claims are one statement (`SELECT … FOR UPDATE SKIP LOCKED` feeding an `UPDATE` and the attempt `INSERT`),
+/// committed at once, so concurrent claimers skip each other's rows instead of waiting. Enqueue and retry send
+/// `NOTIFY` on ``QueueConfiguration/notifyChannel``; a listener task wakes ``waitForWork(timeout:)``.
+///
+/// The queue owns a `PostgresClient` and the task running it. The client's pool reconnects after the server
+/// restarts; a call made while the server is away fails (within ``QueueConfiguration/operationTimeout``) and a
+/// later call works once the server is back.
+public final class PostgresJobQueue: JobQueue {
+    let client: PostgresClient
+    let configuration: QueueConfiguration
+    let logger: Logger
+    let signal = WorkSignal()
+    /// Queue-clock time of this instance's last rescue pass (see ``claim(workerID:leaseSeconds:)``).
+    let lastRescue = Locked<Date?>(nil)
+    private let runTask: Task<Void, Never>
+    private let listenTask: Locked<Task<Void, Never>?> = Locked(nil)
+    public let settings: QueueURL.PostgresSettings
+
+    private init(
+        client: PostgresClient, runTask: Task<Void, Never>, settings: QueueURL.PostgresSettings,
+        configuration: QueueConfiguration, logger: Logger
+    ) {
+        self.client = client
+        self.runTask = runTask
+        self.settings = settings
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Connects, applies pending migrations and starts listening for new work.
+    public static func open(
+        settings: QueueURL.PostgresSettings, configuration: QueueConfiguration = QueueConfiguration(),
+        logger: Logger = Logger(label: "mediaworker.queue")
+    ) async throws -> PostgresJobQueue {
+        var queueLogger = logger
+        queueLogger[metadataKey: "queue"] = "\(QueueURL.postgres(settings))"
+        let logger = queueLogger
+        let client = PostgresClient(configuration: clientConfiguration(settings, configuration), backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        let queue = PostgresJobQueue(
+            client: client, runTask: runTask, settings: settings, configuration: configuration, logger: logger)
+        do {
+            try await queue.withTimeout("migrate") {
+                try await PostgresMigrations.apply(client: client, logger: logger)
+            }
+        } catch {
+            await queue.close()
+            throw error
+        }
+        queue.startListening()
+        return queue
+    }
+
+    static func clientConfiguration(
+        _ settings: QueueURL.PostgresSettings, _ configuration: QueueConfiguration
+    ) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch settings.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var config = PostgresClient.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: tls)
+        // One more connection than the operations use: the LISTEN connection holds one for good.
+        config.options.maximumConnections = max(2, configuration.maxConnections + 1)
+        config.options.connectTimeout = .seconds(5)
+        return config
+    }
+
+    public func close() async {
+        let listener = listenTask.withLock { task -> Task<Void, Never>? in
+            defer { task = nil }
+            return task
+        }
+        listener?.cancel()
+        runTask.cancel()
+        await runTask.value
+        await listener?.value
+    }
+
+    public func waitForWork(timeout: Duration) async -> Bool {
+        await signal.wait(timeout: timeout)
+    }
+
+    func now() -> Date { configuration.clock.now() }
+
+    // MARK: - LISTEN
+
+    private func startListening() {
+        let client = client
+        let channel = configuration.notifyChannel
+        let signal = signal
+        let logger = logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            // (Re)connected: work may have arrived while we were away.
+                            signal.notifyAll()
+                            for try await _ in notifications { signal.notifyAll() }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.debug("LISTEN connection lost; retrying", metadata: ["error": "\(QueueError.describe(error))"])
+                }
+                do {
+                    try await Task.sleep(for: .milliseconds(500))
+                } catch {
+                    break  // cancelled
+                }
+            }
+        }
+        listenTask.withLock { $0 = task }
+    }
+
+    func notifyWorkers(_ jobID: String) async {
+        do {
+            try await withTimeout("notify") {
+                try await self.client.query("SELECT pg_notify(\(self.configuration.notifyChannel), \(jobID))", logger: self.logger)
+                    .collect()
+            }
+        } catch {
+            // The job is stored; idle workers still find it by polling.
+            logger.warning("NOTIFY failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Access helpers
+
+    private enum Race<T: Sendable>: Sendable {
+        case value(T)
+        case timedOut
+    }
+
+    /// Runs `body`, failing with ``QueueError/Code/timeout`` when it takes longer than the operation timeout, and
+    /// wraps driver errors in ``QueueError``.
+    @discardableResult
+    func withTimeout<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = configuration.operationTimeout
+        do {
+            return try await withThrowingTaskGroup(of: Race<T>.self) { group in
+                group.addTask { .value(try await body()) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return .timedOut
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else {
+                    throw QueueError(.database, "\(operation): no result")
+                }
+                switch first {
+                case .value(let value): return value
+                case .timedOut: throw QueueError(.timeout, "\(operation): PostgreSQL did not answer within \(timeout)")
+                }
+            }
+        } catch {
+            throw QueueError.database(operation, error)
+        }
+    }
+
+    /// Runs `body` in a transaction on one connection, within the operation timeout. Unlike
+    /// `PostgresClient.withTransaction`, the body's own errors come out unwrapped.
+    func transaction<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let logger = logger
+        let client = client
+        return try await withTimeout(operation) {
+            try await client.withConnection { connection -> T in
+                try await connection.exec("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.exec("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    do {
+                        try await connection.exec("ROLLBACK", logger: logger)
+                    } catch let rollbackError {
+                        logger.warning("ROLLBACK failed", metadata: ["error": "\(QueueError.describe(rollbackError))"])
+                    }
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// One statement in autocommit mode, all rows collected.
+    func rows(_ operation: String, _ query: PostgresQuery) async throws -> [PostgresRow] {
+        let client = client
+        let logger = logger
+        return try await withTimeout(operation) {
+            try await client.query(query, logger: logger).collect()
+        }
+    }
+}
