@@ -51,6 +51,14 @@ public final class InputContainer {
             throw MediaError.refused("open input", "format '\(formatName)' is not allowed by the input policy", file: path)
         }
 
+        if formatName == "png_pipe" {
+            do { try Self.checkPNGHeader(path: path, policy: policy) } catch {
+                var closing: UnsafeMutablePointer<AVIOContext>? = io
+                avio_closep(&closing)
+                throw error
+            }
+        }
+
         // 3. The demuxer, with every nested open refused.
         guard let ctx = avformat_alloc_context() else {
             var closing: UnsafeMutablePointer<AVIOContext>? = io
@@ -113,6 +121,31 @@ public final class InputContainer {
             return .unsupported("open input", "damaged or truncated media file (\(errorText(code)))", file: path)
         }
         return .ffmpeg(code, "open input", file: path)
+    }
+
+    /// A PNG's IHDR claims its size: refuse an oversized picture before any decoder allocates for it.
+    private static func checkPNGHeader(path: String, policy: InputPolicy) throws(MediaError) {
+        guard let f = fopen(path, "rb") else { return }
+        defer { fclose(f) }
+        var header = [UInt8](repeating: 0, count: 24)
+        guard fread(&header, 1, 24, f) == 24, Array(header[12..<16]) == Array("IHDR".utf8) else { return }
+        let w = header[16..<20].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        let h = header[20..<24].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        if w > 16384 || h > 16384 || w * h > policy.maxPixels {
+            throw MediaError.refused("open input", "PNG claims \(w)×\(h), over the limit of 16384 px a side and \(policy.maxPixels) pixels", file: path)
+        }
+    }
+
+    /// The best video stream, refusing a file without one or whose picture size is unknown (damaged).
+    public func requireVideoStream() throws(MediaError) -> Int {
+        guard let index = bestStream(.video) else {
+            throw MediaError.unsupported("open input", "no video stream (an audio-only or image-less file cannot be processed)", file: path)
+        }
+        let par = stream(index).pointee.codecpar!
+        if par.pointee.width <= 0 || par.pointee.height <= 0 {
+            throw MediaError.unsupported("open input", "damaged or truncated media file: the video stream has no picture size", file: path)
+        }
+        return index
     }
 
     private static func checkRegularFile(_ path: String) throws(MediaError) {

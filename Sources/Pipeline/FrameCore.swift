@@ -68,7 +68,7 @@ public final class FrameCore {
     public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
         let started = monotonicSeconds()
         let input = try InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
-        guard let videoIndex = input.bestStream(.video) else { throw PipelineError.noVideo(inputPath) }
+        let videoIndex = try input.requireVideoStream()
         let videoInfo = input.streamInfo(videoIndex)
         let audioIndex = input.bestStream(.audio)
         let threads = options.resolvedThreads

@@ -13,7 +13,7 @@ public enum ThumbnailExtractor {
     public static func single(input path: String, output: String, at: Double?, width: Int?,
                               policy: InputPolicy = .default) throws -> Shot {
         let input = try InputContainer(path: path, policy: policy)
-        guard let stream = input.bestStream(.video) else { throw PipelineError.noVideo(path) }
+        let stream = try input.requireVideoStream()
         let info = input.streamInfo(stream)
         let duration = info.duration ?? input.durationSeconds ?? 0
         var target = at ?? duration * 0.1
