@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
@@ -28,7 +29,7 @@ let package = Package(
 
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
-        .target(name: "Pipeline", dependencies: ["Media", "Imaging"]),
+        .target(name: "Pipeline", dependencies: ["Media", "Imaging", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Queue",
             dependencies: [

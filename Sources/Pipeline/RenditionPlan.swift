@@ -18,6 +18,8 @@ public struct RenditionPlan: Sendable {
     public var outputPath: String
     /// Stamped on every frame of this rendition, already scaled for it (see `WatermarkPlan`).
     public var watermark: (any FrameStamp)?
+    /// Builds the stamp once the output size is known: (width, height, BT.709?) → stamp.
+    public var watermarkFactory: (@Sendable (Int, Int, Bool) throws -> any FrameStamp)?
 
     public init(name: String, width: Int?, height: Int?, fit: Fit = .scale, crf: Int = 23, preset: String = "veryfast",
                 maxBitrateKbps: Int? = nil, fpsMax: Double? = 60, audioBitrateKbps: Int = 128, keyframeSeconds: Double = 2,
@@ -86,13 +88,13 @@ final class RenditionRuntime: Sendable {
         self.color = OutputColor.from(stream: source)
         self.sampleAspect = source.sampleAspectRatio?.double ?? 1
         self.rotation = source.rotation ?? 0
-        self.watermark = plan.watermark
         self.frameRate = frameRate
         let g = try Geometry.compute(codedWidth: source.width ?? 0, codedHeight: source.height ?? 0,
                                      sampleAspect: sampleAspect, rotation: rotation,
                                      width: plan.width, height: plan.height, fit: plan.fit)
         outputWidth = g.outputWidth
         outputHeight = g.outputHeight
+        self.watermark = try plan.watermarkFactory?(g.outputWidth, g.outputHeight, color.space == AVCOL_SPC_BT709) ?? plan.watermark
         pool = try FramePool(width: g.outputWidth, height: g.outputHeight, format: .yuv420p)
     }
 

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import Media
+
+/// `result.json`: every output with its checksum, and the time each stage took.
+public struct JobResult: Codable, Sendable {
+    public struct Output: Codable, Sendable {
+        public var kind: String
+        public var name: String
+        public var path: String
+        public var sha256: String
+        public var bytes: Int
+        public var codec: String?
+        public var width: Int?
+        public var height: Int?
+        public var duration: Double?
+        public var bitrate: Int64?
+        public var time: Double?
+
+        static func file(kind: String, name: String, path: String, base: String) throws -> Output {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+            return Output(kind: kind, name: name, path: relative, sha256: digest, bytes: data.count)
+        }
+
+        static func video(name: String, path: String, base: String) throws -> Output {
+            var o = try file(kind: "video", name: name, path: path, base: base)
+            let info = try InputContainer(path: path).info()
+            o.codec = info.video?.codec
+            o.width = info.video?.width
+            o.height = info.video?.height
+            o.duration = info.duration.map { ($0 * 1000).rounded() / 1000 }
+            o.bitrate = info.bitRate
+            return o
+        }
+    }
+
+    public var input: String
+    public var outputs: [Output]
+    public var timings: [String: Double]
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+}

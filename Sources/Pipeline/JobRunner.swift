@@ -1,0 +1,109 @@
+import Foundation
+import Imaging
+import Media
+
+/// Runs one resolved job: renditions through the frame core, thumbnails tapped in the same pass, a contact
+/// sheet, `result.json`; everything written under a staging folder beside the output folder and renamed
+/// into place only when all of it is done.
+public enum JobRunner {
+    public static func run(_ job: ResolvedJob, outputDirectory: String, options: CoreOptions,
+                           progress: ((CoreProgress) -> Void)? = nil) throws -> JobResult {
+        let started = monotonicSeconds()
+        let staging = try StagingDirectory(finalPath: outputDirectory)
+        let spec = job.spec
+        let probe = try InputContainer(path: job.inputPath, policy: options.policy)
+        let videoIndex = try probe.requireVideoStream()
+        let info = probe.streamInfo(videoIndex)
+        let duration = info.duration ?? probe.durationSeconds ?? 0
+
+        let watermark = try spec.watermark.map {
+            try WatermarkPlan(spec: $0, fontPath: job.watermarkFontPath, imagePath: job.watermarkImagePath)
+        }
+        let plans: [RenditionPlan] = spec.renditions.map { r in
+            var plan = RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
+                                     maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
+                                     keyframeSeconds: r.keyframeSeconds, outputPath: staging.path + "/" + r.name + ".mp4")
+            if let watermark {
+                let safe = r.safeArea
+                plan.watermarkFactory = { w, h, bt709 in try watermark.build(width: w, height: h, safeArea: safe, bt709: bt709) }
+            }
+            return plan
+        }
+        var tap: ThumbnailTap?
+        if let t = spec.thumbnails {
+            let times = (ThumbnailTap.evenTimes(count: t.count ?? 0, duration: duration) + (t.times ?? []))
+                .map { duration > 0 ? min($0, duration) : $0 }
+            tap = ThumbnailTap(targets: times, width: t.width, avoidBlack: t.avoidBlack,
+                               sampleAspect: info.sampleAspectRatio?.double ?? 1, rotation: info.rotation ?? 0)
+        }
+
+        var timings: [String: Double] = [:]
+        var report: CoreReport?
+        if !plans.isEmpty {
+            report = try FrameCore(input: job.inputPath, renditions: plans, options: options, tap: tap).run(progress: progress)
+            timings = report!.timings
+        } else if let tap {
+            let t0 = monotonicSeconds()
+            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel)
+            timings["decode+thumbnails"] = monotonicSeconds() - t0
+        }
+
+        var outputs: [JobResult.Output] = []
+        for r in report?.renditions ?? [] {
+            outputs.append(try JobResult.Output.video(name: r.name, path: r.path, base: staging.path))
+        }
+        if let tap, let t = spec.thumbnails {
+            let t0 = monotonicSeconds()
+            for (i, shot) in tap.shots.enumerated() {
+                let name = String(format: "thumb-%02d", i + 1)
+                let path = staging.path + "/" + name + ".png"
+                try PNG.write(shot.image, to: path)
+                var o = try JobResult.Output.file(kind: "thumbnail", name: name, path: path, base: staging.path)
+                o.time = (shot.time * 1000).rounded() / 1000
+                o.width = shot.image.width
+                o.height = shot.image.height
+                outputs.append(o)
+            }
+            if t.contactSheet, !tap.shots.isEmpty {
+                let sheet = try ContactSheet.make(tap.shots)
+                let path = staging.path + "/contact-sheet.png"
+                try PNG.write(sheet, to: path)
+                var o = try JobResult.Output.file(kind: "contact_sheet", name: "contact-sheet", path: path, base: staging.path)
+                o.width = sheet.width
+                o.height = sheet.height
+                outputs.append(o)
+            }
+            timings["thumbnails-png"] = monotonicSeconds() - t0
+        }
+        timings["total"] = monotonicSeconds() - started
+        let result = JobResult(input: spec.input, outputs: outputs, timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
+        try result.write(to: staging.path + "/result.json")
+        try staging.commit()
+        return result
+    }
+}
+
+/// Decode-only pass for thumbnail-only jobs: the tap sees every frame until its last target.
+enum ThumbnailPass {
+    static func run(input: InputContainer, stream: Int, tap: ThumbnailTap, cancel: CancellationToken) throws {
+        let decoder = try Decoder(input: input, stream: stream, threads: 0)
+        let packet = try Packet(), frame = try Frame()
+        var start: Double?
+        func drain() throws {
+            while try decoder.receive(into: frame) == .frame {
+                let t = Double(frame.pts ?? 0) * decoder.timeBase.double
+                if start == nil { start = t }
+                try tap.offer(frame, time: t - start!)
+            }
+        }
+        while try input.read(into: packet) {
+            if cancel.isCancelled { throw PipelineError.cancelled }
+            guard packet.streamIndex == Int32(stream) else { continue }
+            while try !decoder.send(packet) { try drain() }
+            try drain()
+        }
+        try decoder.send(nil)
+        try drain()
+        try tap.finish()
+    }
+}

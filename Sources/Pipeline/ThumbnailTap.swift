@@ -1,0 +1,98 @@
+import Imaging
+import Media
+
+/// Picks thumbnails from the decoded frames as they pass (no second decode). With `avoidBlack`, a frame
+/// that is near-black or flat is skipped for the next acceptable one within a window after the target
+/// time (the best candidate seen is used if none qualifies).
+public final class ThumbnailTap: FrameTap {
+    public struct Shot: Sendable {
+        public var target: Double
+        public var time: Double
+        public var image: RGBAImage
+    }
+
+    private let targets: [Double]
+    private let width: Int
+    private let avoidBlack: Bool
+    private let window: Double
+    private let sampleAspect: Double
+    private let rotation: Int
+    private var next = 0
+    private var best: (score: Double, time: Double, image: RGBAImage)?
+    private var last: (Frame, Double)?
+    private let converter = RGBAConverter()
+    public private(set) var shots: [Shot] = []
+
+    public init(targets: [Double], width: Int, avoidBlack: Bool, sampleAspect: Double, rotation: Int) {
+        let sorted = targets.sorted()
+        self.targets = sorted
+        self.width = width
+        self.avoidBlack = avoidBlack
+        let spacing = zip(sorted.dropFirst(), sorted).map { $0 - $1 }.min() ?? 4
+        self.window = max(0.2, min(2.0, spacing / 2))
+        self.sampleAspect = sampleAspect
+        self.rotation = rotation
+    }
+
+    /// Evenly spaced times in (0, duration): the middles of `count` equal parts.
+    public static func evenTimes(count: Int, duration: Double) -> [Double] {
+        guard count > 0, duration > 0 else { return [] }
+        return (0..<count).map { duration * (Double($0) + 0.5) / Double(count) }
+    }
+
+    /// Luma mean and deviation → a score; near-black or flat frames fail.
+    static func judge(_ image: RGBAImage) -> (ok: Bool, score: Double) {
+        var s = 0.0, ss = 0.0, n = 0.0
+        let p = image.pixels
+        var i = 0
+        while i < p.count {
+            let y = 0.2126 * Double(p[i]) + 0.7152 * Double(p[i + 1]) + 0.0722 * Double(p[i + 2])
+            s += y; ss += y * y; n += 1
+            i += 4 * 7
+        }
+        let mean = s / max(1, n), dev = max(0, ss / max(1, n) - mean * mean).squareRoot()
+        return (mean > 28 && dev > 8, mean + 2 * dev)
+    }
+
+    public func offer(_ frame: Frame, time: Double) throws {
+        last = (try frame.reference(), time)
+        while next < targets.count {
+            let target = targets[next]
+            guard time + 0.5 / 30 >= target else { return }
+            if time > target + window, let b = best {
+                take(b.time, b.image)
+                continue
+            }
+            let image = try convert(frame)
+            let verdict = Self.judge(image)
+            if !avoidBlack || verdict.ok {
+                take(time, image)
+                continue
+            }
+            if best == nil || verdict.score > best!.score { best = (verdict.score, time, image) }
+            if time >= target + window { take(best!.time, best!.image); continue }
+            return
+        }
+    }
+
+    private func take(_ time: Double, _ image: RGBAImage) {
+        shots.append(Shot(target: targets[next], time: time, image: image))
+        next += 1
+        best = nil
+    }
+
+    private func convert(_ frame: Frame) throws -> RGBAImage {
+        let g = try Geometry.compute(codedWidth: frame.width, codedHeight: frame.height, sampleAspect: sampleAspect,
+                                     rotation: rotation, width: width, height: nil, fit: .scale)
+        return try converter.convert(frame, geometry: g)
+    }
+
+    /// Targets past the last frame get the best candidate or the last frame.
+    public func finish() throws {
+        while next < targets.count {
+            if let b = best { take(b.time, b.image); continue }
+            guard let (frame, time) = last else { return }
+            take(time, try convert(frame))
+        }
+    }
+}
