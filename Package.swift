@@ -48,6 +48,7 @@ let package = Package(
         ),
 
         .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
     ]

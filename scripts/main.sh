@@ -8,11 +8,11 @@ swift build -c release --product mediaworker
 MW=.build/release/mediaworker
 OUT=${OUT:-out/main}
 mkdir -p "$OUT"
-"$MW" transcode samples/campaign-16x9.mp4 "$OUT/campaign-720p.mp4" --width 1280
-"$MW" transcode samples/campaign-16x9.mp4 "$OUT/campaign-480p.mp4" --height 480
+# The sample campaign clip through jobs/social.json: five renditions, watermark, thumbnails, contact sheet.
+"$MW" process samples/jobs/campaign-social.json --input-root samples --output "$OUT/campaign-social"
+# One-off commands on the portrait phone clip (stored landscape with rotation metadata).
 "$MW" transcode samples/portrait-9x16-rotated.mp4 "$OUT/portrait-720x1280.mp4"
-"$MW" thumbnail samples/campaign-16x9.mp4 "$OUT/campaign-thumb.png" --at 3 --width 640
 "$MW" thumbnail samples/portrait-9x16-rotated.mp4 "$OUT/portrait-thumb.png" --at 1 --width 360
 echo
 echo "outputs:"
-for f in "$OUT"/*; do echo "  $f"; done
+find "$OUT" -type f | sort | sed "s/^/  /"

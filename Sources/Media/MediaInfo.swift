@@ -48,6 +48,12 @@ public struct StreamInfo: Codable, Sendable {
     public var sampleFormat: String?
     public var startTime: Double?
 
+    public init(index: Int, type: MediaType, codec: String, profile: String? = nil, timeBase: Rational,
+                duration: Double? = nil, bitRate: Int64? = nil, frameCount: Int64? = nil, isAttachedPicture: Bool = false) {
+        self.index = index; self.type = type; self.codec = codec; self.profile = profile; self.timeBase = timeBase
+        self.duration = duration; self.bitRate = bitRate; self.frameCount = frameCount; self.isAttachedPicture = isAttachedPicture
+    }
+
     /// Width and height as displayed: sample aspect and rotation applied.
     public var displaySize: (width: Int, height: Int)? {
         guard let width, let height else { return nil }

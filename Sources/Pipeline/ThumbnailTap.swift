@@ -28,8 +28,8 @@ public final class ThumbnailTap: FrameTap {
         self.targets = sorted
         self.width = width
         self.avoidBlack = avoidBlack
-        let spacing = zip(sorted.dropFirst(), sorted).map { $0 - $1 }.min() ?? 4
-        self.window = max(0.2, min(2.0, spacing / 2))
+        // How far past its target a thumbnail may move to avoid a black or flat frame.
+        self.window = 2.0
         self.sampleAspect = sampleAspect
         self.rotation = rotation
     }
