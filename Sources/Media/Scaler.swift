@@ -45,7 +45,11 @@ public final class Scaler {
         av_opt_set_int(raw, "dstw", Int64(dstWidth), 0)
         av_opt_set_int(raw, "dsth", Int64(dstHeight), 0)
         av_opt_set_int(raw, "dst_format", Int64(dstFormat.rawValue), 0)
-        av_opt_set_int(raw, "sws_flags", algorithm.flags | Int64(SWS_ACCURATE_RND) | Int64(SWS_FULL_CHR_H_INT), 0)
+        // Accurate rounding and full chroma interpolation only matter when converting to RGB (thumbnails);
+        // YUV → YUV uses the plain algorithm, as FFmpeg's scale filter does.
+        let toRGB = dstFormat == .rgba || dstFormat == .rgb24
+        let extra = toRGB ? Int64(SWS_ACCURATE_RND) | Int64(SWS_FULL_CHR_H_INT) : 0
+        av_opt_set_int(raw, "sws_flags", algorithm.flags | extra, 0)
         av_opt_set_int(raw, "threads", Int64(threads), 0)
         let code = sws_init_context(ctx, nil, nil)
         if code < 0 {

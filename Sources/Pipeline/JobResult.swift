@@ -18,10 +18,18 @@ public struct JobResult: Codable, Sendable {
         public var time: Double?
 
         static func file(kind: String, name: String, path: String, base: String) throws -> Output {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            // Hash in 1 MiB chunks: memory must not grow with the output's size.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            var bytes = 0
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                bytes += chunk.count
+            }
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-            return Output(kind: kind, name: name, path: relative, sha256: digest, bytes: data.count)
+            return Output(kind: kind, name: name, path: relative, sha256: digest, bytes: bytes)
         }
 
         static func video(name: String, path: String, base: String) throws -> Output {
