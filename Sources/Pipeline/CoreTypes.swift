@@ -20,6 +20,8 @@ public struct CoreOptions: Sendable {
     public var policy: InputPolicy
     public var cancel: CancellationToken
     public var progressInterval: Double
+    /// x264 threads per encoder; nil derives them from `threads` (see `FrameCore.encoderThreads`).
+    public var encoderThreads: Int?
 
     public init(threads: Int = 0, policy: InputPolicy = .default, cancel: CancellationToken = CancellationToken(),
                 progressInterval: Double = 0.5) {

@@ -91,7 +91,7 @@ public final class FrameCore {
         let audio: AudioTrack? = try audioIndex.map {
             try AudioTrack(input: input, stream: $0, bitrates: bitrates, globalHeader: outputs.first?.needsGlobalHeader ?? true)
         }
-        let x264Threads = Self.encoderThreads(total: threads, renditions: plans.count)
+        let x264Threads = options.encoderThreads ?? Self.encoderThreads(total: threads, renditions: plans.count)
         var audioStreams: [Int?] = []
         for (i, r) in runtimes.enumerated() {
             var settings = VideoEncoderSettings(width: r.outputWidth, height: r.outputHeight, frameRate: r.frameRate,
