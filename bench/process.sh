@@ -20,7 +20,7 @@ WM=$PWD/samples/watermark.png
 
 if [[ $WHICH == a || $WHICH == all ]]; then
   bench_init process-3renditions
-  mkdir -p "$BENCH_WORK/root"; ln -sf "$IN" "$BENCH_WORK/root/in.mp4"; cp "$WM" "$BENCH_WORK/root/wm.png"
+  mkdir -p "$BENCH_WORK/root"; cp "$IN" "$BENCH_WORK/root/in.mp4"; cp "$WM" "$BENCH_WORK/root/wm.png"
   cat > "$BENCH_WORK/spec.json" <<JSON
 {"version":1,"input":"in.mp4","renditions":[
  {"name":"1080p","width":1920,"height":1080,"fit":"cover","crf":23,"preset":"veryfast"},
@@ -46,7 +46,7 @@ fi
 
 if [[ $WHICH == c || $WHICH == all ]]; then
   bench_init process-thumbnails
-  mkdir -p "$BENCH_WORK/root"; ln -sf "$IN" "$BENCH_WORK/root/in.mp4"
+  mkdir -p "$BENCH_WORK/root"; cp "$IN" "$BENCH_WORK/root/in.mp4"
   echo '{"version":1,"input":"in.mp4","thumbnails":{"count":10,"width":640,"avoid_black":false}}' > "$BENCH_WORK/spec.json"
   bench_case mediaworker - \
     "$MEDIAWORKER" process "$BENCH_WORK/spec.json" --input-root "$BENCH_WORK/root" --output "$BENCH_WORK/mw-out" --progress none

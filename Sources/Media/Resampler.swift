@@ -103,17 +103,23 @@ public final class Resampler {
     /// Append `count` samples of silence.
     public func pushSilence(_ count: Int) throws(MediaError) {
         guard count > 0 else { return }
-        let frame = try Frame()
-        frame.pointer.pointee.nb_samples = Int32(count)
-        frame.pointer.pointee.format = outputFormat.rawValue
-        frame.pointer.pointee.ch_layout = mw_layout_stereo()
-        frame.pointer.pointee.sample_rate = Int32(outputRate)
-        try check(av_frame_get_buffer(frame.pointer, 0), "allocate silence")
+        let frame = try outputFrame(samples: count)
         try check(av_samples_set_silence(mw_frame_extended_data(frame.pointer), 0, Int32(count), 2, outputFormat), "write silence")
         let written = mw_frame_extended_data(frame.pointer)!.withMemoryRebound(to: UnsafeMutableRawPointer?.self, capacity: 2) {
             av_audio_fifo_write(fifo, $0, Int32(count))
         }
         try check(written, "buffer audio")
+    }
+
+    /// An audio frame in the output format with buffers for `samples` samples.
+    private func outputFrame(samples: Int) throws(MediaError) -> Frame {
+        let frame = try Frame()
+        frame.pointer.pointee.nb_samples = Int32(samples)
+        frame.pointer.pointee.format = outputFormat.rawValue
+        frame.pointer.pointee.ch_layout = mw_layout_stereo()
+        frame.pointer.pointee.sample_rate = Int32(outputRate)
+        try check(av_frame_get_buffer(frame.pointer, 0), "allocate \(samples) audio samples")
+        return frame
     }
 
     /// Drop `count` samples from the front of the FIFO.
@@ -126,12 +132,7 @@ public final class Resampler {
     public func pop(_ count: Int) throws(MediaError) -> Frame? {
         let n = min(count, buffered)
         guard n > 0 else { return nil }
-        let frame = try Frame()
-        frame.pointer.pointee.nb_samples = Int32(n)
-        frame.pointer.pointee.format = outputFormat.rawValue
-        frame.pointer.pointee.ch_layout = mw_layout_stereo()
-        frame.pointer.pointee.sample_rate = Int32(outputRate)
-        try check(av_frame_get_buffer(frame.pointer, 0), "allocate audio frame")
+        let frame = try outputFrame(samples: n)
         let read = mw_frame_extended_data(frame.pointer)!.withMemoryRebound(to: UnsafeMutableRawPointer?.self, capacity: 2) {
             av_audio_fifo_read(fifo, $0, Int32(n))
         }
