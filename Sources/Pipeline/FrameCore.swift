@@ -56,7 +56,13 @@ public final class FrameCore {
     public weak var tap: FrameTap?
     private var tapStrong: FrameTap?
 
-    public init(input: String, renditions: [RenditionPlan], options: CoreOptions, tap: FrameTap? = nil) {
+    private var opened: InputContainer?
+
+    /// - Parameter opened: the input, when the caller has already opened it (under the same policy), so it is
+    ///   not opened and probed twice.
+    public init(input: String, renditions: [RenditionPlan], options: CoreOptions, tap: FrameTap? = nil,
+                opened: InputContainer? = nil) {
+        self.opened = opened
         self.inputPath = input
         self.plans = renditions
         self.options = options
@@ -67,7 +73,8 @@ public final class FrameCore {
     /// Run the job to the end. Blocks the calling thread (never call it from Swift's cooperative pool).
     public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
         let started = monotonicSeconds()
-        let input = try InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
+        let input = try opened ?? InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
+        opened = nil
         let videoIndex = try input.requireVideoStream()
         let videoInfo = input.streamInfo(videoIndex)
         let audioIndex = input.bestStream(.audio)
@@ -174,11 +181,15 @@ public final class FrameCore {
         }
         joiner.start()
         var lastReport = 0.0
+        var lastFrames: Int64 = -1
         while !done.load(ordering: .acquiring) {
             usleep(20_000)
             let now = monotonicSeconds()
-            if let progress, now - lastReport >= options.progressInterval {
+            // Report at most every interval, and only when frames moved (not while the muxers finish).
+            if let progress, now - lastReport >= options.progressInterval, counters.slowest != lastFrames,
+               expected.map({ counters.slowest < $0 }) ?? true {
                 lastReport = now
+                lastFrames = counters.slowest
                 progress(Self.progress(counters: counters, expected: expected, started: started))
             }
         }

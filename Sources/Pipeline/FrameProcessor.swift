@@ -28,7 +28,9 @@ final class FrameProcessor {
         let out = try r.pool.frame()
         out.setColor(range: AVCOL_RANGE_MPEG, space: r.color.space, primaries: r.color.primaries, transfer: r.color.transfer)
         let canvas = out.yuv420
-        let source = try frame.cropped(x: g.crop.x, y: g.crop.y, width: g.crop.width, height: g.crop.height)
+        // A cover crop needs a cropped reference; the whole frame is used as it is (no per-frame reference).
+        let whole = g.crop == Rect(x: 0, y: 0, width: frame.width, height: frame.height)
+        let source = whole ? frame : try frame.cropped(x: g.crop.x, y: g.crop.y, width: g.crop.width, height: g.crop.height)
 
         switch (g.rotation, g.fit, g.needsCanvas) {
         case (0, .blur, true):

@@ -11,7 +11,7 @@ public enum JobRunner {
         let started = monotonicSeconds()
         let staging = try StagingDirectory(finalPath: outputDirectory)
         let spec = job.spec
-        let probe = try InputContainer(path: job.inputPath, policy: options.policy)
+        let probe = try InputContainer(path: job.inputPath, policy: options.policy, cancel: options.cancel)
         let videoIndex = try probe.requireVideoStream()
         let info = probe.streamInfo(videoIndex)
         let duration = info.duration ?? probe.durationSeconds ?? 0
@@ -40,7 +40,8 @@ public enum JobRunner {
         var timings: [String: Double] = [:]
         var report: CoreReport?
         if !plans.isEmpty {
-            report = try FrameCore(input: job.inputPath, renditions: plans, options: options, tap: tap).run(progress: progress)
+            report = try FrameCore(input: job.inputPath, renditions: plans, options: options, tap: tap, opened: probe)
+                .run(progress: progress)
             timings = report!.timings
         } else if let tap {
             let t0 = monotonicSeconds()

@@ -16,6 +16,9 @@ final class SourceStage {
     let decoderThreads: Int
 
     private var seqs: [Int]
+    private var slotCounters: [Int64]
+    /// For each rendition, the index of the AAC encoder (one per distinct bitrate, sorted) it takes packets from.
+    private let audioEncoderOf: [Int]
     private var mappers: [FrameRateMapper]
     private var previous: Frame?
     private var start: Double?
@@ -35,6 +38,9 @@ final class SourceStage {
         self.tap = tap
         self.decoderThreads = decoderThreads
         seqs = Array(repeating: 0, count: runtimes.count)
+        slotCounters = Array(repeating: 0, count: runtimes.count)
+        let rates = Array(Set(runtimes.map(\.plan.audioBitrateKbps))).sorted()
+        audioEncoderOf = runtimes.map { rates.firstIndex(of: $0.plan.audioBitrateKbps) ?? 0 }
         mappers = runtimes.map { FrameRateMapper(fps: $0.frameRate.double) }
     }
 
@@ -43,11 +49,10 @@ final class SourceStage {
         let decoder = try Decoder(input: input, stream: videoIndex, threads: decoderThreads)
         let packet = try Packet()
         let frame = try Frame()
-        audio?.deliver = { [ordered, runtimes] packet, encoderIndex in
-            _ = encoderIndex
-            for (i, _) in runtimes.enumerated() {
-                // Every rendition uses the encoder of its bitrate; with one bitrate that is encoder 0.
-                guard self.audioEncoderIndex(for: i) == encoderIndex else { continue }
+        audio?.deliver = { [ordered, runtimes, audioEncoderOf] packet, encoderIndex in
+            for i in runtimes.indices {
+                // Every rendition takes the packets of the AAC encoder of its bitrate.
+                guard audioEncoderOf[i] == encoderIndex else { continue }
                 let copy = try packet.reference()
                 ordered[i].put(self.nextSeq(i), .audio(copy))
             }
@@ -74,12 +79,6 @@ final class SourceStage {
         for i in runtimes.indices { ordered[i].put(nextSeq(i), .end) }
         work.close()
         return mappers.first?.slotCount ?? 0
-    }
-
-    private func audioEncoderIndex(for rendition: Int) -> Int {
-        guard let audio, audio.encoders.count > 1 else { return 0 }
-        let rates = Array(Set(runtimes.map(\.plan.audioBitrateKbps))).sorted()
-        return rates.firstIndex(of: runtimes[rendition].plan.audioBitrateKbps) ?? 0
     }
 
     private func nextSeq(_ i: Int) -> Int {
@@ -123,10 +122,7 @@ final class SourceStage {
         previous = current
     }
 
-    private var slotCounters: [Int64] = []
-
     private func emit(_ frame: Frame, rendition i: Int) throws {
-        if slotCounters.isEmpty { slotCounters = Array(repeating: 0, count: runtimes.count) }
         let slot = slotCounters[i]
         slotCounters[i] += 1
         let ok = work.put(FrameCore.Work(seq: nextSeq(i), slot: slot, rendition: i, frame: try frame.reference()))

@@ -55,6 +55,8 @@ public final class ThumbnailTap: FrameTap {
     }
 
     public func offer(_ frame: Frame, time: Double) throws {
+        guard next < targets.count else { return }
+        // Kept only while targets remain: the last frame serves targets past the end.
         last = (try frame.reference(), time)
         while next < targets.count {
             let target = targets[next]

@@ -8,7 +8,6 @@ final class ProgressPrinter: @unchecked Sendable {
     private let mode: Mode
     private let tty = isatty(2) != 0
     private var lastLine = -1.0
-    private var finished = false
 
     init(_ mode: Mode) { self.mode = mode }
 
@@ -33,9 +32,8 @@ final class ProgressPrinter: @unchecked Sendable {
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
                 let line = String(format: "\r%@ %3d%% %lld%@ frames %.1f fps %@", bar, pct, p.frames, total, p.fps, eta)
                 FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
-                if p.fraction >= 1 && !finished { FileHandle.standardError.write(Data("\n".utf8)); finished = true }
-            } else if !finished && (p.elapsed - lastLine >= 2 || p.fraction >= 1) {
-                finished = p.fraction >= 1
+                if p.fraction >= 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+            } else if p.elapsed - lastLine >= 2 || p.fraction >= 1 {
                 lastLine = p.elapsed
                 let line = String(format: "progress %3d%% frames %lld%@ %.1f fps %@\n", pct, p.frames, total, p.fps, eta)
                 FileHandle.standardError.write(Data(line.utf8))

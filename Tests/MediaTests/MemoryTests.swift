@@ -4,17 +4,6 @@ import Testing
 /// Memory stays flat however long the video: a 60 s input's peak RSS is within 10 % of a 10 s input's
 /// (same job, measured by GNU time around the real command).
 @Suite struct MemoryTests {
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return JobSpecTests.root.appendingPathComponent(".build/debug/mediaworker").path
-    }
-
     static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: args[0])
@@ -40,9 +29,9 @@ import Testing
              "watermark":{"text":"#SomosLoMismo"},"thumbnails":{"count":4,"width":160}}
             """.utf8).write(to: URL(fileURLWithPath: spec))
         let timeFile = dir.appendingPathComponent("time-\(seconds)").path
-        let t = try run(["/usr/bin/time", "-f", "%M", "-o", timeFile, mediaworker, "process", spec, "--input-root", dir.path,
+        let t = try run(["/usr/bin/time", "-f", "%M", "-o", timeFile, Support.mediaworker, "process", spec, "--input-root", dir.path,
                          "--output", dir.appendingPathComponent("out-\(seconds)").path, "--progress", "none",
-                         "--jobs-dir", JobSpecTests.root.appendingPathComponent("jobs").path])
+                         "--jobs-dir", Support.repoRoot.appendingPathComponent("jobs").path])
         #expect(t.status == 0, "\(t.stderr)")
         let text = try String(contentsOfFile: timeFile, encoding: .utf8)
         return Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? 0
