@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries. SwiftPM allows one pkg-config name per system library target:
@@ -26,10 +28,12 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // libpng's classic API reports errors by longjmp, which Swift cannot host: the setjmp lives here.
         .target(name: "CPNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
+        // fork/exec with a parent-death signal and limits, and renameat2: calls Swift cannot make safely or at all.
+        .target(name: "CProcess"),
 
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
-        .target(name: "Pipeline", dependencies: ["Media", "Imaging", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pipeline", dependencies: ["Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Queue",
             dependencies: [
@@ -38,10 +42,20 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        .target(
+            name: "Worker",
+            dependencies: [
+                "Queue", "Pipeline", "Media", "Imaging", "CProcess",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "mediaworker",
             dependencies: [
-                "Media", "Imaging", "Pipeline",
+                "Media", "Imaging", "Pipeline", "Queue", "Worker",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,5 +65,6 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -29,6 +29,8 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     }
     public var isCancelled: Bool { if case .cancelled = kind { return true } else { return false } }
     public var isInvalidSpec: Bool { field != nil }
+    public var isNoVideo: Bool { if case .noVideo = kind { return true } else { return false } }
+    public var isSpecViolation: Bool { if case .specViolations = kind { return true } else { return false } }
 
     public static func invalidSpec(_ field: String, _ reason: String) -> PipelineError { .init(kind: .invalidSpec(field: field, reason: reason)) }
     public static func noVideo(_ file: String) -> PipelineError { .init(kind: .noVideo(file: file)) }

@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 
 /// A folder filled under a temporary name beside its final path and renamed into place when complete.
@@ -16,21 +17,23 @@ public final class StagingDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     }
 
-    /// Move into place; an existing folder at the final path is replaced.
+    /// Move into place. An existing folder at the final path is swapped out in one atomic step
+    /// (renameat2 RENAME_EXCHANGE: readers see the old set or the new one, never neither) and then deleted
+    /// from the hidden staging name it was swapped to.
     public func commit() throws {
-        let fm = FileManager.default
-        var old: String?
-        if fm.fileExists(atPath: finalPath) {
-            old = finalPath + ".old-" + UUID().uuidString.prefix(8)
-            guard rename(finalPath, old!) == 0 else { throw PipelineError.publish(finalPath, String(cString: strerror(errno))) }
+        if rename(path, finalPath) == 0 {
+            committed = true
+            return
         }
-        guard rename(path, finalPath) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if let old { rename(old, finalPath) }
-            throw PipelineError.publish(finalPath, reason)
+        guard errno == ENOTEMPTY || errno == EEXIST else {
+            throw PipelineError.publish(finalPath, String(cString: strerror(errno)))
+        }
+        guard mw_rename_exchange(path, finalPath) == 0 else {
+            throw PipelineError.publish(finalPath, String(cString: strerror(errno)))
         }
         committed = true
-        if let old { try? fm.removeItem(atPath: old) }
+        // `path` now holds the previous outputs.
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     deinit {

@@ -3,18 +3,22 @@ import Foundation
 import Media
 
 @main
-struct MediaWorker: ParsableCommand {
+struct MediaWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
-        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self]
+        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Attempt.self]
     )
 
-    static func main() {
+    static func main() async {
         MediaLog.configure(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

@@ -15,13 +15,7 @@ final class ProgressPrinter: @unchecked Sendable {
         switch mode {
         case .none: return
         case .json:
-            var object: [String: Any] = ["frames": p.frames, "fraction": (p.fraction * 1000).rounded() / 1000,
-                                         "fps": (p.fps * 10).rounded() / 10, "elapsed": (p.elapsed * 10).rounded() / 10]
-            object["total"] = p.total ?? NSNull()
-            if let eta = p.eta { object["eta"] = (eta * 10).rounded() / 10 }
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
-            }
+            FileHandle.standardOutput.write(Data((p.jsonLine + "\n").utf8))
         case .auto:
             let pct = Int(p.fraction * 100)
             let eta = p.eta.map { String(format: "ETA %.0fs", $0) } ?? ""

@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import Queue
+
+/// Runs one claimed job in a child process and reports how it ended to the queue.
+///
+/// The attempt's events (the child's lines, its exit, a half-second tick) arrive on one stream; the tick
+/// drives heartbeats (carrying progress), the wall-clock timeout, the no-progress stall timeout, the grace
+/// period of a shutdown, and cancellation seen on a heartbeat. Any of those kills the child's process group.
+struct AttemptRunner: Sendable {
+    let queue: any JobQueue
+    let configuration: WorkerConfiguration
+    let spawner: Spawner
+    let shutdown: ShutdownState
+    let logger: Logger
+    let metrics: WorkerMetrics
+
+    private enum Event: Sendable {
+        case child(ChildEvent)
+        case tick
+    }
+
+    enum KillReason: Sendable, Equatable {
+        case timedOut, stalled, cancelled, released, lostLease, leaseExpired
+    }
+
+    /// Runs the attempt to its end; never throws (queue errors are logged: the lease then expires and the job is rescued).
+    @discardableResult
+    func run(_ claim: ClaimedJob) async -> AttemptOutcome {
+        let id = claim.job.id
+        var logger = self.logger
+        logger[metadataKey: "job"] = "\(id)"
+        logger[metadataKey: "attempt"] = "\(claim.token)"
+        let started = ContinuousClock.now
+        let outputDirectory = configuration.outputRoot + "/" + id
+        StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
+        logger.info("attempt started", metadata: ["output": "\(outputDirectory)"])
+
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let child: ChildProcess
+        do {
+            var environment = ProcessInfo.processInfo.environment
+            environment["MEDIAWORKER_JOB_ID"] = id
+            environment["MEDIAWORKER_ATTEMPT"] = String(claim.token)
+            let command = configuration.childCommand + [
+                "--output", outputDirectory, "--input-root", configuration.inputRoot,
+                "--jobs-dir", configuration.jobsDirectory, "--threads", String(configuration.threadsPerAttempt),
+            ]
+            child = try await ChildProcess.start(
+                command: command, environment: environment, stdin: Data(claim.job.spec.utf8),
+                memoryLimit: configuration.memoryLimitBytes, spawner: spawner
+            ) { continuation.yield(.child($0)) }
+        } catch {
+            logger.error("attempt could not start: \(error)")
+            return await report(.failed(error: "\(error)", retryable: true), outcome: .crashed, claim: claim,
+                                logTail: nil, started: started, fps: nil, logger: logger)
+        }
+        logger.debug("child started", metadata: ["pid": "\(child.pid)"])
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                continuation.yield(.tick)
+            }
+        }
+        defer { ticker.cancel() }
+
+        var childReport = ChildReport(tailLimit: configuration.logTailBytes)
+        var lastProgress = ContinuousClock.now
+        var lastHeartbeat = ContinuousClock.now
+        var nextHeartbeat = ContinuousClock.now + .seconds(configuration.heartbeatInterval)
+        var killReason: KillReason?
+        var exit = ExitStatus.exited(-1)
+
+        func kill(_ reason: KillReason, _ text: String) {
+            guard killReason == nil else { return }
+            killReason = reason
+            childReport.append(log: text)
+            logger.warning("\(text)")
+            child.kill()
+        }
+
+        loop: for await event in events {
+            switch event {
+            case .child(.stdout(let line)):
+                if childReport.read(stdoutLine: line) { lastProgress = .now }
+            case .child(.stderr(let line)):
+                childReport.append(log: line)
+                logger.debug("child: \(line)")
+            case .child(.exited(let status)):
+                exit = status
+                break loop
+            case .tick:
+                guard killReason == nil else { continue }
+                let now = ContinuousClock.now
+                if now - started > .seconds(configuration.timeoutSeconds) {
+                    kill(.timedOut, "killed: timeout after \(Self.seconds(configuration.timeoutSeconds)) s")
+                } else if now - lastProgress > .seconds(configuration.stallSeconds) {
+                    kill(.stalled, "killed: no progress for \(Self.seconds(configuration.stallSeconds)) s")
+                } else if shutdown.graceExpired {
+                    kill(.released, "stopped: worker shutting down (grace period over); lease released")
+                } else if now >= nextHeartbeat {
+                    nextHeartbeat = now + .seconds(configuration.heartbeatInterval)
+                    do {
+                        let signal = try await queue.heartbeat(
+                            jobID: id, token: claim.token, progress: childReport.fraction,
+                            leaseSeconds: configuration.leaseSeconds)
+                        lastHeartbeat = .now
+                        if signal == .cancelRequested { kill(.cancelled, "killed: cancelled by an operator") }
+                    } catch let error as QueueError where error.code == .staleToken {
+                        kill(.lostLease, "killed: lease lost (the job was taken over by another attempt)")
+                    } catch {
+                        logger.warning("heartbeat failed: \(error)")
+                        if ContinuousClock.now - lastHeartbeat > .seconds(configuration.leaseSeconds) {
+                            kill(.leaseExpired, "killed: lease expired while the queue was unreachable")
+                        }
+                    }
+                }
+            }
+        }
+        continuation.finish()
+        StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
+        logger.debug("child ended", metadata: ["status": "\(exit)"])
+
+        let logTail = childReport.cappedLogTail
+        let fps = childReport.fps
+        // A child that finished its job wins over a kill decided in the same instant.
+        if case .succeeded(let result) = childReport.final, exit == .exited(0) {
+            return await report(.succeeded(result: result), outcome: .succeeded, claim: claim, logTail: logTail,
+                                started: started, fps: fps, logger: logger)
+        }
+        switch killReason {
+        case .timedOut:
+            return await report(.failed(error: "killed: timeout after \(Self.seconds(configuration.timeoutSeconds)) s", retryable: true),
+                                outcome: .timedOut, claim: claim, logTail: logTail, started: started, fps: fps, logger: logger)
+        case .stalled:
+            return await report(.failed(error: "killed: no progress for \(Self.seconds(configuration.stallSeconds)) s", retryable: true),
+                                outcome: .stalled, claim: claim, logTail: logTail, started: started, fps: fps, logger: logger)
+        case .cancelled:
+            return await report(.failed(error: "cancelled by an operator", retryable: false),
+                                outcome: .cancelled, claim: claim, logTail: logTail, started: started, fps: fps, logger: logger)
+        case .released:
+            do {
+                try await queue.releaseLease(jobID: id, token: claim.token)
+                logger.info("lease released")
+            } catch {
+                logger.error("could not release the lease (it will expire): \(error)")
+            }
+            metrics.attemptEnded(outcome: .released, seconds: Self.elapsed(since: started), fps: fps)
+            return .released
+        case .lostLease, .leaseExpired:
+            metrics.attemptEnded(outcome: .lostLease, seconds: Self.elapsed(since: started), fps: fps)
+            return .lostLease
+        case nil:
+            break
+        }
+        if case .failed(let error, let retryable) = childReport.final {
+            return await report(.failed(error: error, retryable: retryable), outcome: .failed, claim: claim,
+                                logTail: logTail, started: started, fps: fps, logger: logger)
+        }
+        let error: String
+        switch exit {
+        case .signalled: error = "crashed: \(exit)"
+        case .exited(let code): error = "crashed: exit status \(code) without a result"
+        }
+        return await report(.failed(error: error, retryable: true), outcome: .crashed, claim: claim, logTail: logTail,
+                            started: started, fps: fps, logger: logger)
+    }
+
+    private func report(
+        _ final: ChildReport.Final, outcome: AttemptOutcome, claim: ClaimedJob, logTail: String?,
+        started: ContinuousClock.Instant, fps: Double?, logger: Logger
+    ) async -> AttemptOutcome {
+        let id = claim.job.id
+        let seconds = Self.elapsed(since: started)
+        do {
+            switch final {
+            case .succeeded(let result):
+                try await queue.complete(jobID: id, token: claim.token, result: result)
+                logger.info("attempt succeeded", metadata: ["seconds": "\(Self.seconds(seconds))"])
+            case .failed(let error, let retryable):
+                let state = try await queue.fail(
+                    jobID: id, token: claim.token,
+                    failure: AttemptFailure(error: error, logTail: logTail, outcome: outcome, retryable: retryable))
+                logger.notice("attempt \(outcome.rawValue): \(error)", metadata: ["state": "\(state.rawValue)"])
+            }
+        } catch let error as QueueError where error.code == .staleToken {
+            logger.warning("attempt ended after its lease was lost; the newer attempt's record stands")
+            metrics.attemptEnded(outcome: .lostLease, seconds: seconds, fps: fps)
+            return .lostLease
+        } catch {
+            logger.error("could not record the attempt's end (the lease will expire and the job run again): \(error)")
+        }
+        metrics.attemptEnded(outcome: outcome, seconds: seconds, fps: fps)
+        return outcome
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
+
+/// What a killed attempt leaves beside the output folder: the staging folders of `StagingDirectory`
+/// (`.<ID>.partial-*`). Never visible under the job's final name; removed before and after every attempt.
+enum StagingLeftovers {
+    static func remove(job id: String, outputRoot: String, logger: Logger) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: outputRoot) else { return }
+        for name in names where name.hasPrefix(".\(id).partial-") {
+            do {
+                try fm.removeItem(atPath: outputRoot + "/" + name)
+                logger.info("removed a dead attempt's staging folder", metadata: ["path": "\(name)"])
+            } catch {
+                logger.warning("cannot remove \(name): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import Worker
+
+/// The child process of one attempt (started by `work`): spec on stdin, progress and a final event on stdout.
+struct Attempt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attempt",
+        abstract: "Run one attempt of a queued job (started by the worker; spec on stdin, JSON lines on stdout).",
+        shouldDisplay: false)
+
+    @Option(help: "The job's output folder (published atomically).") var output: String
+    @Option(name: .customLong("input-root")) var inputRoot = "."
+    @Option(name: .customLong("jobs-dir")) var jobsDir = "jobs"
+    @Option var threads = 0
+
+    func run() throws {
+        let spec = FileHandle.standardInput.readDataToEndOfFile()
+        let code = AttemptChild.run(spec: spec, output: output, inputRoot: inputRoot, jobsDirectory: jobsDir, threads: threads)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

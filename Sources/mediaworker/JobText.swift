@@ -1,0 +1,87 @@
+import Foundation
+import Queue
+
+/// JSON shapes of jobs and attempts for `--json` (snake_case, ISO 8601 dates).
+enum JobJSON {
+    static func date(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    static func object(_ j: JobRecord) -> [String: Any] {
+        [
+            "id": j.id, "state": j.state.rawValue, "attempts": j.attempts, "max_attempts": j.maxAttempts,
+            "key": j.key, "error": j.error ?? NSNull(), "progress": j.progress ?? NSNull(),
+            "created_at": date(j.createdAt), "updated_at": date(j.updatedAt), "run_at": date(j.runAt),
+            "finished_at": j.finishedAt.map(date) ?? NSNull(), "worker": j.workerID ?? NSNull(),
+            "cancel_requested": j.cancelRequested,
+        ]
+    }
+
+    static func object(_ a: AttemptRecord) -> [String: Any] {
+        [
+            "attempt": a.attempt, "worker": a.workerID, "started_at": date(a.startedAt),
+            "ended_at": a.endedAt.map(date) ?? NSNull(), "outcome": a.outcome?.rawValue ?? NSNull(),
+            "error": a.error ?? NSNull(), "log_tail": a.logTail ?? NSNull(), "progress": a.progress ?? NSNull(),
+        ]
+    }
+
+    static func text(_ value: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+    }
+}
+
+/// `jobs show` for people.
+enum JobText {
+    static func describe(_ job: JobRecord, attempts: [AttemptRecord]) -> String {
+        var lines = [
+            "job       \(job.id)", "state     \(job.state.rawValue)" + (job.cancelRequested ? " (cancel requested)" : ""),
+            "key       \(job.key)", "attempts  \(job.attempts)/\(job.maxAttempts)   priority \(job.priority)",
+            "created   \(JobJSON.date(job.createdAt))   updated \(JobJSON.date(job.updatedAt))",
+        ]
+        if job.state == .failed { lines.append("next run  \(JobJSON.date(job.runAt))") }
+        if let progress = job.progress { lines.append("progress  \(Int(progress * 100))%") }
+        if let error = job.error { lines.append("error     \(error)") }
+        if !attempts.isEmpty {
+            lines.append("")
+            lines.append(Table.render(
+                header: ["ATTEMPT", "WORKER", "STARTED", "SECONDS", "OUTCOME", "PROGRESS", "ERROR"],
+                rows: attempts.map { a in
+                    [String(a.attempt), a.workerID, JobJSON.date(a.startedAt),
+                     a.endedAt.map { String(format: "%.1f", $0.timeIntervalSince(a.startedAt)) } ?? "running",
+                     a.outcome?.rawValue ?? "", a.progress.map { "\(Int($0 * 100))%" } ?? "",
+                     (a.error ?? "").replacingOccurrences(of: "\n", with: " ")]
+                }))
+            if let last = attempts.last(where: { $0.logTail != nil }), let tail = last.logTail {
+                lines.append("")
+                lines.append("log tail of attempt \(last.attempt):")
+                lines += tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "  " + $0 }
+            }
+        }
+        if let result = job.result, let object = try? JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
+           let outputs = object["outputs"] as? [[String: Any]] {
+            lines.append("")
+            lines.append(Table.render(
+                header: ["OUTPUT", "KIND", "PATH", "BYTES", "SIZE"],
+                rows: outputs.map { o in
+                    let size = (o["width"] as? Int).flatMap { w in (o["height"] as? Int).map { "\(w)×\($0)" } } ?? ""
+                    return [o["name"] as? String ?? "", o["kind"] as? String ?? "", o["path"] as? String ?? "",
+                            (o["bytes"] as? Int).map(String.init) ?? "", size]
+                }))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A plain text table with columns padded to their widest cell.
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import Worker
+
+@Suite struct ChildReportTests {
+    @Test func progressLinesMoveForwardOnly() {
+        var report = ChildReport(tailLimit: 100)
+        #expect(report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":30}"#))
+        #expect(report.frames == 10 && report.fraction == 0.1 && report.fps == 30)
+        #expect(!report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":31}"#))
+        #expect(report.read(stdoutLine: #"{"frames":11,"fraction":0.1}"#))
+        #expect(report.final == nil)
+    }
+
+    @Test func finalEventsAndForeignLines() {
+        var report = ChildReport(tailLimit: 100)
+        #expect(!report.read(stdoutLine: "not json"))
+        #expect(report.logTail == "not json\n")
+        _ = report.read(stdoutLine: #"{"event":"failed","error":"input: refused","retryable":false}"#)
+        guard case .failed(let error, let retryable) = report.final else { Issue.record("no failure read"); return }
+        #expect(error == "input: refused" && !retryable)
+        _ = report.read(stdoutLine: #"{"event":"succeeded","result":{"outputs":[]}}"#)
+        guard case .succeeded(let result) = report.final else { Issue.record("no success read"); return }
+        #expect(result == #"{"outputs":[]}"#)
+    }
+
+    @Test func logTailIsCappedOnACharacterBoundary() {
+        var report = ChildReport(tailLimit: 10)
+        for _ in 0..<20 { report.append(log: "ñañañañañ") }
+        let tail = report.cappedLogTail!
+        #expect(tail.utf8.count <= 10)
+        #expect(tail.hasSuffix("\n"))
+        #expect(!tail.isEmpty)
+    }
+}
