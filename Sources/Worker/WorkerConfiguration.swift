@@ -10,7 +10,7 @@ public struct WorkerConfiguration: Sendable {
     public var drain: Bool
     /// Lease length; heartbeats renew it every `heartbeatSeconds`.
     public var leaseSeconds: Double
-    /// Default: a third of the lease.
+    /// Default: a third of the lease, at most 5 s (heartbeats also carry the progress operators see).
     public var heartbeatSeconds: Double?
     /// Kill an attempt whose progress has not moved for this long.
     public var stallSeconds: Double
@@ -60,7 +60,7 @@ public struct WorkerConfiguration: Sendable {
         self.logTailBytes = logTailBytes
     }
 
-    var heartbeatInterval: Double { heartbeatSeconds ?? max(0.2, leaseSeconds / 3) }
+    var heartbeatInterval: Double { heartbeatSeconds ?? min(5, max(0.2, leaseSeconds / 3)) }
 
     /// Checks the numbers; throws a message naming the option.
     public func validate() throws {

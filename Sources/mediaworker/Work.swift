@@ -13,7 +13,7 @@ struct Work: AsyncParsableCommand {
     @OptionGroup var queue: QueueOptions
     @Option(help: "Attempts run at once.") var concurrency = 1
     @Flag(help: "Exit once no job is runnable (and print each attempt's outcome).") var drain = false
-    @Option(name: .customLong("lease-seconds"), help: "Lease length; renewed by heartbeats every third of it.") var leaseSeconds = 60.0
+    @Option(name: .customLong("lease-seconds"), help: "Lease length; renewed by heartbeats (with progress) every third of it, at most 5 s apart.") var leaseSeconds = 60.0
     @Option(name: .customLong("stall-seconds"), help: "Kill an attempt whose progress has not moved for this long.") var stallSeconds = 120.0
     @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this.") var timeoutSeconds = 3600.0
     @Option(name: .customLong("grace-seconds"), help: "On SIGTERM/SIGINT, how long running attempts may finish.") var graceSeconds = 30.0

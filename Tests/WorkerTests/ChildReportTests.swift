@@ -5,16 +5,20 @@ import Testing
 @Suite struct ChildReportTests {
     @Test func progressLinesMoveForwardOnly() {
         var report = ChildReport(tailLimit: 100)
-        #expect(report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":30}"#))
+        let first = report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":30}"#)
+        #expect(first)
         #expect(report.frames == 10 && report.fraction == 0.1 && report.fps == 30)
-        #expect(!report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":31}"#))
-        #expect(report.read(stdoutLine: #"{"frames":11,"fraction":0.1}"#))
+        let same = report.read(stdoutLine: #"{"frames":10,"fraction":0.1,"fps":31}"#)
+        #expect(!same)
+        let more = report.read(stdoutLine: #"{"frames":11,"fraction":0.1}"#)
+        #expect(more)
         #expect(report.final == nil)
     }
 
     @Test func finalEventsAndForeignLines() {
         var report = ChildReport(tailLimit: 100)
-        #expect(!report.read(stdoutLine: "not json"))
+        let foreign = report.read(stdoutLine: "not json")
+        #expect(!foreign)
         #expect(report.logTail == "not json\n")
         _ = report.read(stdoutLine: #"{"event":"failed","error":"input: refused","retryable":false}"#)
         guard case .failed(let error, let retryable) = report.final else { Issue.record("no failure read"); return }

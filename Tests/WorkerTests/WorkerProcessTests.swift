@@ -1,0 +1,98 @@
+import Foundation
+import Queue
+import Testing
+@testable import Worker
+
+/// The real `mediaworker work` process under signals: SIGKILL mid-job, SIGTERM with and without time to finish.
+@Suite(.serialized) struct WorkerProcessTests {
+    typealias S = WorkerSupport
+
+    /// Starts `mediaworker work` on the test's SQLite queue.
+    func startWorker(_ dir: String, _ extra: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: S.mediaworker)
+        process.arguments = ["work", "--queue", "sqlite:\(dir)/queue.sqlite", "--input-root", dir + "/in",
+                             "--output-root", dir + "/out", "--jobs-dir", S.repoRoot.appendingPathComponent("jobs").path,
+                             "--log-level", "warning"] + extra
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// A job long enough to be caught in the middle: 20 s of 640×360 through one thread at x264's medium preset.
+    func longJob(_ dir: String) throws -> String {
+        try S.makeClip(dir + "/in/long.mp4", seconds: 20, size: "640x360")
+        return #"{"version": 1, "input": "long.mp4", "renditions": [{"name": "full", "width": 640, "height": 360, "fit": "cover", "crf": 20, "preset": "medium"}]}"#
+    }
+
+    func waitForProgress(_ queue: any JobQueue, _ id: String) async throws -> Bool {
+        try await S.eventually(within: 60) { (try await queue.job(id)?.progress ?? 0) > 0 }
+    }
+
+    @Test("kill -9 of the worker mid-job: its child dies with it, the lease expires, another worker completes the job; one output set, nothing half-written visible")
+    func sigkillLosesNothing() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: try longJob(dir)).job.id
+        let first = try startWorker(dir, ["--lease-seconds", "2", "--threads", "1"])
+        #expect(try await waitForProgress(queue, id))
+        #expect(!S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty, "no child found")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(try await S.eventually(within: 5) { S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty },
+                "the child outlived its killed worker")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/out/\(id)"), "a half-done job is visible")
+
+        // The lease (2 s) runs out; a second worker rescues the job and runs it to the end.
+        try await Task.sleep(for: .seconds(2.5))
+        let second = try startWorker(dir, ["--drain"])
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let job = try #require(try await queue.job(id))
+        #expect(job.state == .succeeded, "\(job.error ?? "")")
+        #expect(try await queue.attempts(jobID: id).map(\.outcome) == [.lostLease, .succeeded])
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/out/\(id)/full.mp4"))
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/out/\(id)/result.json"))
+        #expect(S.strayEntries(in: dir + "/out", finals: [id]).isEmpty, "leftovers of the killed attempt")
+        await queue.close()
+    }
+
+    @Test("SIGTERM with a short grace period: the worker exits in time and the job is back in the queue")
+    func sigtermReleases() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: try longJob(dir)).job.id
+        let worker = try startWorker(dir, ["--grace-seconds", "1", "--lease-seconds", "3", "--threads", "1"])
+        #expect(try await waitForProgress(queue, id))
+        let sent = Date()
+        kill(worker.processIdentifier, SIGTERM)
+        worker.waitUntilExit()
+        #expect(Date().timeIntervalSince(sent) < 4, "exited \(Date().timeIntervalSince(sent)) s after SIGTERM")
+        #expect(worker.terminationStatus == 0)
+        let job = try #require(try await queue.job(id))
+        #expect(job.state == .queued && job.attempts == 0)
+        #expect(S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty)
+        #expect(S.strayEntries(in: dir + "/out", finals: []).isEmpty)
+        await queue.close()
+    }
+
+    @Test("SIGTERM with time to finish: the running job completes, then the worker exits")
+    func sigtermFinishes() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try S.makeClip(dir + "/in/clip.mp4", seconds: 4)
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.spec(input: "clip.mp4")).job.id
+        let worker = try startWorker(dir, ["--grace-seconds", "60"])
+        #expect(try await S.eventually(within: 30) { try await queue.job(id)?.state == .running })
+        kill(worker.processIdentifier, SIGTERM)
+        worker.waitUntilExit()
+        #expect(worker.terminationStatus == 0)
+        #expect(try await queue.job(id)?.state == .succeeded)
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/out/\(id)/result.json"))
+        await queue.close()
+    }
+}

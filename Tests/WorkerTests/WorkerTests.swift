@@ -1,0 +1,142 @@
+import Foundation
+import Queue
+import Testing
+@testable import Worker
+
+/// The worker in this process, its attempts in real child processes.
+@Suite(.serialized) struct WorkerTests {
+    typealias S = WorkerSupport
+
+    func configuration(_ dir: String, _ changes: (inout WorkerConfiguration) -> Void = { _ in }) -> WorkerConfiguration {
+        var c = WorkerConfiguration(
+            workerID: "test-worker", concurrency: 1, drain: true, leaseSeconds: 30, inputRoot: dir + "/in",
+            outputRoot: dir + "/out", jobsDirectory: S.repoRoot.appendingPathComponent("jobs").path, threadsPerAttempt: 2,
+            pollSeconds: 0.2, childCommand: [S.mediaworker, "attempt"])
+        changes(&c)
+        return c
+    }
+
+    @Test("a job runs in a child, its outputs are published with result.json, nothing else is left in the output root")
+    func successPublishes() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try S.makeClip(dir + "/in/clip.mp4", seconds: 2)
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.spec(input: "clip.mp4")).job.id
+        try await Worker(queue: queue, configuration: configuration(dir), logger: S.quietLogger).run()
+
+        let job = try #require(try await queue.job(id))
+        #expect(job.state == .succeeded, "\(job.error ?? "")")
+        let result = try JSONSerialization.jsonObject(with: Data((job.result ?? "{}").utf8)) as? [String: Any]
+        let outputs = result?["outputs"] as? [[String: Any]] ?? []
+        #expect(outputs.map { $0["path"] as? String } == ["small.mp4", "thumb-01.png", "thumb-02.png"])
+        for name in ["small.mp4", "thumb-01.png", "thumb-02.png", "result.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/out/\(id)/\(name)"), "\(name) missing")
+        }
+        #expect(S.strayEntries(in: dir + "/out", finals: [id]).isEmpty)
+        let attempts = try await queue.attempts(jobID: id)
+        #expect(attempts.map(\.outcome) == [.succeeded])
+        #expect(attempts.first?.progress == 1)
+        await queue.close()
+    }
+
+    @Test("a child that segfaults and one that hangs are recorded as such and retried, while other jobs succeed")
+    func faultsAreRecorded() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try S.makeClip(dir + "/in/clip.mp4", seconds: 2)
+        let queue = try await S.queue(in: dir)
+        let segv = try await queue.enqueue(spec: S.fault("segv"), maxAttempts: 2).job.id
+        let hang = try await queue.enqueue(spec: S.fault("hang"), maxAttempts: 2).job.id
+        let good = try await queue.enqueue(spec: S.spec(input: "clip.mp4")).job.id
+        let child = try S.fakeChild(in: dir)
+        try await Worker(queue: queue, configuration: configuration(dir) {
+            $0.concurrency = 2
+            $0.stallSeconds = 5
+            $0.childCommand = child
+        }, logger: S.quietLogger).run()
+
+        let segvAttempts = try await queue.attempts(jobID: segv)
+        #expect(segvAttempts.map(\.outcome) == [.crashed, .crashed])
+        #expect(segvAttempts.allSatisfy { $0.error == "crashed: signal 11 (SIGSEGV)" })
+        #expect(try await queue.job(segv)?.state == .dead)
+
+        let hangAttempts = try await queue.attempts(jobID: hang)
+        #expect(hangAttempts.map(\.outcome) == [.stalled, .stalled])
+        #expect(hangAttempts.allSatisfy { $0.error == "killed: no progress for 5 s" })
+        #expect(hangAttempts.allSatisfy { ($0.logTail ?? "").contains("killed: no progress for 5 s") })
+        #expect(try await queue.job(hang)?.state == .dead)
+
+        #expect(try await queue.job(good)?.state == .succeeded)
+        #expect(S.processes(containing: "sleep 600").isEmpty, "a stalled child's process survived")
+        #expect(S.strayEntries(in: dir + "/out", finals: [good]).isEmpty)
+        await queue.close()
+    }
+
+    @Test("an attempt that keeps reporting progress past the timeout is killed as timed out")
+    func timeout() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.fault("progress"), maxAttempts: 1).job.id
+        let started = Date()
+        try await Worker(queue: queue, configuration: configuration(dir) {
+            $0.stallSeconds = 1
+            $0.timeoutSeconds = 2
+            $0.childCommand = try! S.fakeChild(in: dir)
+        }, logger: S.quietLogger).run()
+        #expect(Date().timeIntervalSince(started) < 10)
+        let attempts = try await queue.attempts(jobID: id)
+        #expect(attempts.map(\.outcome) == [.timedOut])
+        #expect(attempts.first?.error == "killed: timeout after 2 s")
+        #expect(try await queue.job(id)?.state == .dead)
+        await queue.close()
+    }
+
+    @Test("an operator's cancel stops the running attempt at its next heartbeat")
+    func cancelRunning() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.fault("progress")).job.id
+        let worker = try Worker(queue: queue, configuration: configuration(dir) {
+            $0.drain = false
+            $0.leaseSeconds = 1.5
+            $0.childCommand = try! S.fakeChild(in: dir)
+        }, logger: S.quietLogger)
+        let running = Task { try await worker.run() }
+        #expect(try await S.eventually(within: 20) { try await queue.job(id)?.state == .running })
+        try await queue.cancel(id)
+        #expect(try await S.eventually(within: 10) { try await queue.job(id)?.state == .cancelled })
+        #expect(try await queue.attempts(jobID: id).map(\.outcome) == [.cancelled])
+        worker.requestShutdown()
+        try await running.value
+        await queue.close()
+    }
+
+    @Test("shutdown: no more claims; an attempt still running after the grace period is stopped and its lease released")
+    func shutdownReleases() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.fault("progress")).job.id
+        let second = try await queue.enqueue(spec: S.fault("progress")).job.id
+        let worker = try Worker(queue: queue, configuration: configuration(dir) {
+            $0.drain = false
+            $0.graceSeconds = 1
+            $0.childCommand = try! S.fakeChild(in: dir)
+        }, logger: S.quietLogger)
+        let running = Task { try await worker.run() }
+        #expect(try await S.eventually(within: 20) { try await queue.job(id)?.state == .running })
+        let stopAsked = Date()
+        worker.requestShutdown()
+        try await running.value
+        #expect(Date().timeIntervalSince(stopAsked) < 5, "the worker outlived its grace period")
+        let job = try #require(try await queue.job(id))
+        #expect(job.state == .queued)
+        #expect(job.attempts == 0, "a released attempt must not use up the retry budget")
+        #expect(try await queue.attempts(jobID: id).map(\.outcome) == [.released])
+        #expect(try await queue.job(second)?.state == .queued, "claimed after shutdown began")
+        await queue.close()
+    }
+}
