@@ -61,6 +61,11 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (not tests): bench/queue.sh runs it.
+        .executableTarget(
+            name: "queue-bench", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")],
+            path: "bench/QueueBench"),
+
         .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
