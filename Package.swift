@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mediaworker", targets: ["mediaworker"]),
+        // libFuzzer targets, built with --sanitize=fuzzer --sanitize=address by fuzz/run.sh.
+        .library(name: "MediaworkerFuzz", type: .dynamic, targets: ["MediaworkerFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +62,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline"], path: "fuzz/Sources/MediaworkerFuzz"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(

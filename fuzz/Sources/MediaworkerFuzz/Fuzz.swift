@@ -1,0 +1,77 @@
+// libFuzzer entry points. One shared library holds every target; `fuzz/run.sh TARGET SECONDS` links it to
+// libFuzzer's main and picks the target with MEDIAWORKER_FUZZ_TARGET (a binary has one
+// LLVMFuzzerTestOneInput). Built with `swift build --sanitize=fuzzer --sanitize=address`, so the product's
+// own code is instrumented, not only this file.
+import Foundation
+import Imaging
+import Media
+import Pipeline
+
+private enum Target: String {
+    case media, png, jobspec
+}
+
+nonisolated(unsafe) private var target = Target.media
+nonisolated(unsafe) private var scratchPath = ""
+
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+    let name = ProcessInfo.processInfo.environment["MEDIAWORKER_FUZZ_TARGET"] ?? "media"
+    guard let chosen = Target(rawValue: name) else {
+        FileHandle.standardError.write(Data("unknown MEDIAWORKER_FUZZ_TARGET \(name): media, png, jobspec\n".utf8))
+        exit(2)
+    }
+    target = chosen
+    scratchPath = NSTemporaryDirectory() + "/mediaworker-fuzz-\(getpid()).bin"
+    MediaLog.configure(environment: [:])
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    switch target {
+    case .media: fuzzMedia(bytes)
+    case .png: _ = try? PNG.decode(bytes, limits: PNGLimits(maxWidth: 4096, maxHeight: 4096, maxPixels: 4_000_000))
+    case .jobspec: fuzzJobSpec(bytes)
+    }
+    return 0
+}
+
+/// Arbitrary bytes opened, probed and decoded (at most 20 frames of the first video stream) under the input
+/// policy, as the worker would open an upload.
+private func fuzzMedia(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard FileManager.default.createFile(atPath: scratchPath, contents: Data(buffer: bytes)) else { return }
+    var policy = InputPolicy.default
+    policy.deadline = 5
+    guard let input = try? InputContainer(path: scratchPath, policy: policy) else { return }
+    _ = input.info()
+    guard let stream = try? input.requireVideoStream(),
+          let decoder = try? Decoder(input: input, stream: stream, threads: 1),
+          let packet = try? Packet(), let frame = try? Frame() else { return }
+    var frames = 0
+    do {
+        while frames < 20, try input.read(into: packet) {
+            guard packet.streamIndex == Int32(stream) else { continue }
+            while try !decoder.send(packet) {
+                while try decoder.receive(into: frame) == .frame { frames += 1 }
+            }
+            while try decoder.receive(into: frame) == .frame { frames += 1 }
+        }
+    } catch {}
+}
+
+/// Arbitrary bytes as a job spec: parse, apply templates, validate, resolve paths inside a root.
+private func fuzzJobSpec(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let root = NSTemporaryDirectory()
+    _ = try? JobSpecLoader(jobsDirectory: FuzzPaths.jobs, inputRoot: root).load(data: Data(buffer: bytes))
+}
+
+private enum FuzzPaths {
+    /// The repository's `jobs/` (templates), found from this file's path at build time.
+    static let jobs: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("jobs").path
+    }()
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# fuzz/run.sh TARGET SECONDS — libFuzzer with AddressSanitizer on one target:
+#   media    arbitrary bytes opened, probed and decoded under the input policy
+#   png      arbitrary bytes through the PNG loader (libpng, limits)
+#   jobspec  arbitrary bytes as a job spec (templates, validation, path policy)
+# The product's libraries are built with --sanitize=fuzzer --sanitize=address into .build-fuzz; the seed
+# corpus is fuzz/corpus/TARGET (committed, small); new inputs go to .build-fuzz/corpus/TARGET; a crash
+# leaves .build-fuzz/artifacts/TARGET/crash-* and makes this script fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET=${1:?usage: fuzz/run.sh media|png|jobspec SECONDS}
+SECONDS_TO_RUN=${2:-60}
+case $TARGET in media|png|jobspec) ;; *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;; esac
+SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
+swift build --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address --product MediaworkerFuzz >&2
+LIB=$(cd "$SCRATCH/debug" && pwd)
+CLANG=$(dirname "$(readlink -f "$(command -v swift)")")/clang
+DRIVER=$SCRATCH/fuzz-driver
+if [[ ! -x $DRIVER || $LIB/libMediaworkerFuzz.so -nt $DRIVER ]]; then
+  "$CLANG" -fsanitize=fuzzer,address fuzz/driver.c -o "$DRIVER" -L"$LIB" -lMediaworkerFuzz -Wl,-rpath,"$LIB"
+fi
+mkdir -p "$SCRATCH/corpus/$TARGET" "$SCRATCH/artifacts/$TARGET"
+export MEDIAWORKER_FUZZ_TARGET=$TARGET
+# detect_leaks=0: FFmpeg and the Swift runtime keep process-lifetime allocations LeakSanitizer would report.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
+"$DRIVER" -max_total_time="$SECONDS_TO_RUN" -timeout=20 -rss_limit_mb=4096 -max_len=1048576 \
+  -artifact_prefix="$SCRATCH/artifacts/$TARGET/" -print_final_stats=1 \
+  "$SCRATCH/corpus/$TARGET" "fuzz/corpus/$TARGET"
