@@ -2,19 +2,25 @@ import ArgumentParser
 import Foundation
 import Media
 
+/// The root is async so `serve` can run its service group; the media commands stay synchronous
+/// `ParsableCommand`s and run as before (on the main thread, their frame work on their own threads).
 @main
-struct MediaWorker: ParsableCommand {
+struct MediaWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
-        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self]
+        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Serve.self]
     )
 
-    static func main() {
+    static func main() async {
         MediaLog.configure(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }
