@@ -9,13 +9,16 @@ struct DashboardSession: Sendable {
     static let cookieName = "mw_session"
     static let loginCookieName = "mw_login"
 
-    private let key: SymmetricKey
+    /// The derived key's bytes (swift-crypto's `SymmetricKey` is not `Sendable`).
+    private let keyBytes: Data
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
     let lifetime: TimeInterval
 
     init(operatorToken: String, lifetime: TimeInterval) {
-        key = HKDF<SHA256>.deriveKey(
+        keyBytes = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: Data(operatorToken.utf8)),
-            info: Data("mediaworker dashboard session v1".utf8), outputByteCount: 32)
+            info: Data("mediaworker dashboard session v1".utf8), outputByteCount: 32
+        ).withUnsafeBytes { Data($0) }
         self.lifetime = lifetime
     }
 

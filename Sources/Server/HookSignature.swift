@@ -7,11 +7,12 @@ import Foundation
 public struct HookSignature: Sendable {
     public static let headerName = "Mediaworker-Signature"
 
-    let keys: [SymmetricKey]
+    /// The secrets' bytes (swift-crypto's `SymmetricKey` is not `Sendable`: keys are made per check).
+    let secrets: [Data]
     let tolerance: TimeInterval
 
     public init(secrets: [String], tolerance: TimeInterval = 300) {
-        keys = secrets.map { SymmetricKey(data: Data($0.utf8)) }
+        self.secrets = secrets.map { Data($0.utf8) }
         self.tolerance = tolerance
     }
 
@@ -27,7 +28,8 @@ public struct HookSignature: Sendable {
         message.append(contentsOf: body)
         var matched = false
         // Every pair is checked (no early exit), each comparison in constant time.
-        for key in keys {
+        for secret in secrets {
+            let key = SymmetricKey(data: secret)
             for signature in parsed.signatures {
                 if HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: key) {
                     matched = true

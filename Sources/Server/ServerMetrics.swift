@@ -30,18 +30,23 @@ public final class ServerMetrics: Sendable {
         MetricsSystem.bootstrap(makeFactory())
     }
 
+    /// A `mediaworker_<name>` metric name with its help text.
+    static func name(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "mediaworker", metricName: name, unitName: unit, helpText: help)
+    }
+
     /// Updates the queue gauges and returns the exposition text.
     func scrape(_ stats: QueueStats?) -> String {
-        registry.makeGauge(name: "mediaworker_queue_up", help: "1 when the last scrape could read the queue")
-            .set(stats == nil ? 0 : 1)
+        registry.makeGauge(descriptor: Self.name("queue_up", "1 when the last scrape could read the queue"))
+            .set(stats == nil ? 0.0 : 1.0)
         if let stats {
+            let jobs = Self.name("jobs", "Jobs per state")
             for state in JobState.allCases {
-                registry.makeGauge(name: "mediaworker_jobs", labels: [("state", state.rawValue)], help: "Jobs per state")
-                    .set(Double(stats[state]))
+                registry.makeGauge(descriptor: jobs, labels: [("state", state.rawValue)]).set(Double(stats[state]))
             }
-            registry.makeGauge(name: "mediaworker_queue_depth", help: "Jobs still to run: queued, and failed waiting for a retry")
+            registry.makeGauge(descriptor: Self.name("queue_depth", "Jobs still to run: queued, and failed waiting for a retry"))
                 .set(Double(stats[.queued] + stats[.failed]))
-            registry.makeGauge(name: "mediaworker_queue_oldest_runnable_seconds", help: "Age of the longest-waiting runnable job")
+            registry.makeGauge(descriptor: Self.name("queue_oldest_runnable", unit: "seconds", "Age of the longest-waiting runnable job"))
                 .set(stats.oldestRunnableAge ?? 0)
         }
         return registry.emitToString()
@@ -49,8 +54,8 @@ public final class ServerMetrics: Sendable {
 
     func countRequest(method: String, status: Int) {
         registry.makeCounter(
-            name: "mediaworker_http_requests_total", labels: [("method", method), ("status", String(status))],
-            help: "HTTP requests answered by mediaworker serve"
+            descriptor: Self.name("http_requests", unit: "total", "HTTP requests answered by mediaworker serve"),
+            labels: [("method", method), ("status", String(status))]
         ).increment()
     }
 }

@@ -84,6 +84,7 @@ struct APITests {
         let harness = try await ServerHarness.make()
         try await harness.withRouter { client in
             let dead = try await JobFixture.make(harness.queue, key: "dead", end: .dead)
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
             let queued = try await JobFixture.make(harness.queue, key: "queued", end: .queued)
 
             let retried = try await client.api(harness, .post, "/api/jobs/\(dead)/retry")
@@ -95,7 +96,10 @@ struct APITests {
             let cancelled = try await client.api(harness, .post, "/api/jobs/\(queued)/cancel")
             #expect(cancelled.status == .ok)
             #expect(try await harness.queue.job(queued)?.state == .cancelled)
-            #expect(try await client.api(harness, .post, "/api/jobs/\(queued)/cancel").status == .conflict)
+            // Cancelling again changes nothing and is no error; a finished job cannot be cancelled.
+            #expect(try await client.api(harness, .post, "/api/jobs/\(queued)/cancel").status == .ok)
+            #expect(try await client.api(harness, .post, "/api/jobs/\(done)/cancel").status == .conflict)
+            #expect(try await harness.queue.job(done)?.state == .succeeded)
             #expect(try await client.api(harness, .post, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV/retry").status == .notFound)
             #expect(try await client.api(harness, .post, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel").status == .notFound)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -192,7 +193,10 @@ struct DashboardTests {
             let cancelled = try await browser.post(client, "/jobs/\(queued)/cancel")
             #expect(cancelled.status == .seeOther)
             #expect(try await harness.queue.job(queued)?.state == .cancelled)
-            #expect(try await browser.post(client, "/jobs/\(queued)/cancel").status == .conflict)
+            // The queue refuses retrying a queued job: the page says why, with the queue's status.
+            let refused = try await browser.post(client, "/jobs/\(dead)/retry")
+            #expect(refused.status == .conflict)
+            #expect(refused.text.contains("cannot retry a queued job"))
 
             let all = try await browser.post(client, "/jobs/retry-failed")
             #expect(all.status == .seeOther)

@@ -110,7 +110,7 @@ struct HookTests {
     func rotatedSecrets() async throws {
         let harness = try await ServerHarness.make()
         try harness.upload("clip.mp4")
-        try await harness.withRouter { client in
+        try await harness.withRouter { client async throws in
             let a = #"{"input":"clip.mp4","key":"old-secret"}"#
             let b = #"{"input":"clip.mp4","key":"new-secret"}"#
             let c = #"{"input":"clip.mp4","key":"both"}"#
@@ -169,7 +169,8 @@ struct HookTests {
             let body = #"{"input":"campaign/clip one.mp4","template":"thumbnails","key":"o","overrides":{"thumbnails":{"count":3,"width":320}}}"#
             let response = try await client.hook(harness, body)
             #expect(response.status == .accepted)
-            let job = try #require(try await harness.queue.job(try #require(try response.json()["job"] as? String)))
+            let id = try #require(try response.json()["job"] as? String)
+            let job = try #require(try await harness.queue.job(id))
             let spec = try #require(try JSONSerialization.jsonObject(with: Data(job.spec.utf8)) as? [String: Any])
             #expect(spec["template"] as? String == "thumbnails")
             #expect(spec["input"] as? String == "campaign/clip one.mp4")
@@ -185,7 +186,8 @@ struct HookTests {
             let finish = #"{"Type":"post-finish","Event":{"Upload":{"ID":"0f3c9a1b","Size":64,"Offset":64,"MetaData":{"filename":"clip.mp4"},"Storage":{"Type":"filestore","Path":"\#(stored)","InfoPath":"\#(stored).info"}},"HTTPRequest":{"Method":"PATCH","URI":"/files/0f3c9a1b","RemoteAddr":"127.0.0.1:5000","Header":{}}}}"#
             let response = try await client.hook(harness, finish)
             #expect(response.status == .accepted, "\(response.text)")
-            let job = try #require(try await harness.queue.job(try #require(try response.json()["job"] as? String)))
+            let id = try #require(try response.json()["job"] as? String)
+            let job = try #require(try await harness.queue.job(id))
             #expect(job.key == "tusd:0f3c9a1b")
             #expect(job.spec.contains(#""input":"tus/0f3c9a1b""#))
             #expect(try await client.hook(harness, finish).status == .ok)

@@ -1,6 +1,5 @@
 import Foundation
 import HummingbirdTesting
-import Media
 import NIOCore
 import Pipeline
 import Queue

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -174,7 +175,7 @@ struct JobFixture {
         #expect(claimed.job.id == id)
         switch end {
         case .queued: break
-        case .running: try await queue.heartbeat(jobID: id, token: claimed.token, progress: 0.42, leaseSeconds: 60)
+        case .running: _ = try await queue.heartbeat(jobID: id, token: claimed.token, progress: 0.42, leaseSeconds: 60)
         case .succeeded: try await queue.complete(jobID: id, token: claimed.token, result: "{}")
         case .failed, .dead:
             try await queue.fail(jobID: id, token: claimed.token, error: error, logTail: logTail, retryable: end == .failed)
