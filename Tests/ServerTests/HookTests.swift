@@ -251,6 +251,8 @@ struct HookTests {
             for body in bodies {
                 let response = try await client.hook(harness, body)
                 #expect(response.status == .badRequest, "\(body): \(response.text)")
+                // Refused by the upload-root check itself, not only later by the spec loader's own path policy.
+                #expect(response.text.contains("path refused"), "\(body): \(response.text)")
             }
             #expect(try await harness.jobCount() == 0)
             // The good record alone is accepted: the refusal above was the bad one's.
