@@ -25,7 +25,11 @@ extension Dashboard {
         context["retryableCount"] = stats[.failed] + stats[.dead]
         context["hasRetryable"] = stats[.failed] + stats[.dead] > 0
         context["jobs"] = jobs.map(Self.row)
-        if stats[.queued] + stats[.running] > 0 { context["refresh"] = refreshSeconds }
+        if stats[.queued] + stats[.running] > 0 {
+            // Reload without the one-off notice.
+            context["refresh"] = refreshSeconds
+            context["refreshURL"] = filter.map { "/?state=\($0.rawValue)" } ?? "/"
+        }
         return html(templates.render("index", context))
     }
 
@@ -75,7 +79,10 @@ extension Dashboard {
             return row
         }
         context["hasAttempts"] = !attempts.isEmpty
-        if job.state == .queued || job.state == .running { context["refresh"] = refreshSeconds }
+        if job.state == .queued || job.state == .running {
+            context["refresh"] = refreshSeconds
+            context["refreshURL"] = "/jobs/\(id)"
+        }
         return html(templates.render("job", context))
     }
 
@@ -89,6 +96,9 @@ extension Dashboard {
             "hasProgress": percent != nil && (job.state == .running || job.state == .succeeded || (job.progress ?? 0) > 0),
             "percent": percent ?? 0, "cancelRequested": job.cancelRequested,
             "canRetry": [.failed, .dead, .cancelled, .succeeded].contains(job.state),
+            // The list offers Retry where something went wrong; the job page also offers running a success again.
+            "canRetryFromList": [.failed, .dead, .cancelled].contains(job.state),
+            "retryLabel": job.state == .succeeded ? "Run again" : "Retry",
         ]
     }
 

@@ -27,7 +27,7 @@ struct DashboardTemplates: Sendable {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}; url={{refreshURL}}">{{/refresh}}
         <title>{{title}} · mediaworker</title>
         <style>
         :root { --fg:#1d2330; --muted:#5f6b7a; --line:#dfe3ea; --bg:#f6f7f9; --accent:#1f5fbf; }
@@ -35,7 +35,7 @@ struct DashboardTemplates: Sendable {
         body { margin:0; font:15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color:var(--fg); background:var(--bg); }
         header { display:flex; align-items:center; justify-content:space-between; padding:.6rem 1.5rem; background:#1d2330; color:#fff; }
         header a.brand { color:#fff; font-weight:700; text-decoration:none; letter-spacing:.02em; }
-        main { max-width:1200px; margin:0 auto; padding:1rem 1.5rem 3rem; }
+        main { max-width:1320px; margin:0 auto; padding:1rem 1.5rem 3rem; }
         h1 { font-size:1.4rem; margin:.6rem 0 1rem; } h2 { font-size:1.1rem; margin:1.8rem 0 .6rem; }
         a { color:var(--accent); } code, pre, .mono { font-family:"DejaVu Sans Mono", ui-monospace, monospace; font-size:.86rem; }
         pre { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.7rem; overflow:auto; max-height:24rem; white-space:pre-wrap; word-break:break-all; }
@@ -57,9 +57,10 @@ struct DashboardTemplates: Sendable {
         form.inline { display:inline; margin:0; }
         .notice { padding:.6rem .9rem; background:#e7f1ff; border:1px solid #b6d0f5; border-radius:6px; }
         .error { color:#842029; } p.error { padding:.6rem .9rem; background:#fdecee; border:1px solid #f2b8bf; border-radius:6px; }
-        td.error { max-width:24rem; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; font-size:.86rem; }
+        td.error { max-width:14rem; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; font-size:.86rem; }
+        .nowrap { white-space:nowrap; } .scroll { overflow-x:auto; } table.jobs a.mono { font-size:.8rem; }
         .muted { color:var(--muted); } .empty { text-align:center; color:var(--muted); padding:1.5rem; }
-        progress { width:7rem; vertical-align:middle; }
+        progress { width:7rem; vertical-align:middle; } table.jobs progress { width:4.5rem; }
         dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.25rem 1rem; background:#fff; border:1px solid var(--line); border-radius:6px; padding:.8rem 1rem; }
         dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
         .actions { display:flex; gap:.5rem; margin:1rem 0; }
@@ -113,23 +114,23 @@ struct DashboardTemplates: Sendable {
         <button type="submit" id="retry-all"{{^hasRetryable}} disabled{{/hasRetryable}}>Retry all failed ({{retryableCount}})</button>
         {{#refresh}}<span class="muted">Refreshing every {{refresh}} s while jobs are queued or running.</span>{{/refresh}}
         </form>
-        <table class="jobs">
+        <div class="scroll"><table class="jobs">
         <thead><tr><th>Job</th><th>State</th><th>Progress</th><th>Attempts</th><th>Input</th><th>Updated (UTC)</th><th>Last error</th><th></th></tr></thead>
         <tbody>
         {{#jobs}}<tr data-job="{{id}}" data-state="{{state}}">
         <td><a class="mono" href="/jobs/{{id}}">{{id}}</a></td>
         <td><span class="state state-{{state}}">{{state}}</span>{{#cancelRequested}} <span class="muted">cancel requested</span>{{/cancelRequested}}</td>
-        <td>{{#hasProgress}}<progress max="100" value="{{percent}}">{{percent}}%</progress> {{percent}}%{{/hasProgress}}</td>
-        <td>{{attempts}} / {{maxAttempts}}</td>
+        <td class="nowrap">{{#hasProgress}}<progress max="100" value="{{percent}}">{{percent}}%</progress> {{percent}}%{{/hasProgress}}</td>
+        <td class="nowrap">{{attempts}} / {{maxAttempts}}</td>
         <td class="mono">{{input}}</td>
-        <td>{{updated}}</td>
+        <td class="nowrap">{{updated}}</td>
         <td class="error" title="{{error}}">{{error}}</td>
-        <td>{{#canRetry}}<form class="inline" method="post" action="/jobs/{{id}}/retry?back=list"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="retry">Retry</button></form>{{/canRetry}}</td>
+        <td>{{#canRetryFromList}}<form class="inline" method="post" action="/jobs/{{id}}/retry?back=list"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="retry">Retry</button></form>{{/canRetryFromList}}</td>
         </tr>
         {{/jobs}}
         {{^jobs}}<tr><td colspan="8" class="empty">No jobs{{#filter}} in state {{filter}}{{/filter}}.</td></tr>{{/jobs}}
         </tbody>
-        </table>
+        </table></div>
         {{> foot}}
         """
 
@@ -150,7 +151,7 @@ struct DashboardTemplates: Sendable {
         </dl>
         {{#hasError}}<p class="error" role="alert">{{error}}</p>{{/hasError}}
         <div class="actions">
-        {{#canRetry}}<form method="post" action="/jobs/{{id}}/retry"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="retry">Retry</button></form>{{/canRetry}}
+        {{#canRetry}}<form method="post" action="/jobs/{{id}}/retry"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="retry">{{retryLabel}}</button></form>{{/canRetry}}
         {{#canCancel}}<form method="post" action="/jobs/{{id}}/cancel"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="cancel" class="secondary">Cancel</button></form>{{/canCancel}}
         </div>
         {{#hasThumbnails}}<h2>Thumbnails</h2>
@@ -168,7 +169,7 @@ struct DashboardTemplates: Sendable {
         <h2>Attempts</h2>
         {{#hasAttempts}}<table class="attempts">
         <thead><tr><th>#</th><th>Worker</th><th>Started (UTC)</th><th>Ended</th><th>Outcome</th><th>Progress</th><th>Error</th></tr></thead>
-        <tbody>{{#attemptRows}}<tr><td>{{attempt}}</td><td class="mono">{{worker}}</td><td>{{started}}</td><td>{{ended}}</td><td>{{outcome}}</td><td>{{progress}}</td><td class="error" title="{{error}}">{{error}}</td></tr>{{/attemptRows}}</tbody>
+        <tbody>{{#attemptRows}}<tr><td>{{attempt}}</td><td class="mono">{{worker}}</td><td class="nowrap">{{started}}</td><td class="nowrap">{{ended}}</td><td>{{outcome}}</td><td>{{progress}}</td><td class="error" title="{{error}}">{{error}}</td></tr>{{/attemptRows}}</tbody>
         </table>
         {{#attemptRows}}{{#logTail}}<details{{#latest}} open{{/latest}}><summary>Log tail of attempt {{attempt}}</summary><pre>{{logTail}}</pre></details>{{/logTail}}{{/attemptRows}}
         {{/hasAttempts}}

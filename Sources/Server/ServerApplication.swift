@@ -71,9 +71,8 @@ public struct ServerApplication: Sendable {
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully: the HTTP server first, then the other services
     /// in reverse order of addition.
     public func run() async throws {
-        let application = makeApplication { [logger, configuration] channel in
-            logger.info("mediaworker serve listening on \(channel.localAddress.map { "\($0)" } ?? "\(configuration.host):\(configuration.port)")")
-        }
+        // Hummingbird logs the address it listens on.
+        let application = makeApplication()
         let group = ServiceGroup(
             configuration: .init(
                 services: services + [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

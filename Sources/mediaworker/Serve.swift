@@ -58,11 +58,11 @@ struct Serve: AsyncParsableCommand {
         let metrics = ServerMetrics()
         metrics.bootstrapMetricsSystem()
         do {
-            var application = try ServerApplication(configuration: configuration, queue: jobQueue, metrics: metrics, logger: logger)
+            let application = try ServerApplication(configuration: configuration, queue: jobQueue, metrics: metrics, logger: logger)
             if work {
-                // The one place the worker joins: application.addService(<the worker's Service>) — it then runs in the
-                // same ServiceGroup and shuts down gracefully with the server on SIGTERM. Until the Worker target
-                // lands, --work refuses to start rather than pretend.
+                // The one place the worker joins (make `application` a `var`): application.addService(<the worker's
+                // Service>). It then runs in the same ServiceGroup and shuts down gracefully with the server on
+                // SIGTERM. Until the Worker target lands, --work refuses to start rather than pretend.
                 throw ValidationError("--work: this build has no worker yet; run the worker separately")
             }
             logger.info("queue \(queueURL), uploads \(uploadRoot), outputs \(outputRoot)")

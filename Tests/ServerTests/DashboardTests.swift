@@ -123,7 +123,7 @@ struct DashboardTests {
             #expect(page.text.contains(#"<progress max="100" value="42">"#))
             #expect(page.text.contains("no &lt;video&gt; stream"))  // escaped
             #expect(!page.text.contains("no <video> stream"))
-            #expect(page.text.contains(#"<meta http-equiv="refresh""#))
+            #expect(page.text.contains(#"<meta http-equiv="refresh" content="3; url=/">"#))
             #expect(page.text.contains("Retry all failed (1)"))
 
             let filtered = try await browser.get(client, "/?state=dead")
