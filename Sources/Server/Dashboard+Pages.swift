@@ -25,6 +25,8 @@ extension Dashboard {
         context["retryableCount"] = stats[.failed] + stats[.dead]
         context["hasRetryable"] = stats[.failed] + stats[.dead] > 0
         context["jobs"] = jobs.map(Self.row)
+        let shown = filter.map { stats[$0] } ?? stats.total
+        if shown > jobs.count { context["truncated"] = "Showing the newest \(jobs.count) of \(shown) jobs." }
         if stats[.queued] + stats[.running] > 0 {
             // Reload without the one-off notice.
             context["refresh"] = refreshSeconds

@@ -131,6 +131,7 @@ struct DashboardTemplates: Sendable {
         {{^jobs}}<tr><td colspan="8" class="empty">No jobs{{#filter}} in state {{filter}}{{/filter}}.</td></tr>{{/jobs}}
         </tbody>
         </table></div>
+        {{#truncated}}<p class="muted">{{truncated}} Filter by state to narrow the list.</p>{{/truncated}}
         {{> foot}}
         """
 
