@@ -24,7 +24,8 @@ extension Dashboard {
         }
         context["retryableCount"] = stats[.failed] + stats[.dead]
         context["hasRetryable"] = stats[.failed] + stats[.dead] > 0
-        context["jobs"] = jobs.map(Self.row)
+        let date = UTCDates()
+        context["jobs"] = jobs.map { Self.row($0, date) }
         let shown = filter.map { stats[$0] } ?? stats.total
         if shown > jobs.count { context["truncated"] = "Showing the newest \(jobs.count) of \(shown) jobs." }
         if stats[.queued] + stats[.running] > 0 {
@@ -42,10 +43,11 @@ extension Dashboard {
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
         let result = try await Blocking.run { [outputs] in try? outputs.result(for: id) }
         var context = chrome(title: "Job \(id)", current: current, notice: request.uri.queryParameters["notice"].map(String.init))
-        for (key, value) in Self.row(job) { context[key] = value }
+        let date = UTCDates()
+        for (key, value) in Self.row(job, date) { context[key] = value }
         context["key"] = job.key
-        context["created"] = Self.date(job.createdAt)
-        if let finished = job.finishedAt { context["finished"] = Self.date(finished) }
+        context["created"] = date(job.createdAt)
+        if let finished = job.finishedAt { context["finished"] = date(finished) }
         context["canCancel"] = [.queued, .failed, .running].contains(job.state) && !job.cancelRequested
         context["template"] = Self.specField(job.spec, "template") ?? "none"
         context["spec"] = Self.pretty(job.spec)
@@ -72,8 +74,8 @@ extension Dashboard {
         let latest = attempts.last?.attempt
         context["attemptRows"] = attempts.reversed().map { a -> [String: Any] in
             var row: [String: Any] = [
-                "attempt": a.attempt, "worker": a.workerID, "started": Self.date(a.startedAt),
-                "ended": a.endedAt.map(Self.date) ?? "running", "outcome": a.outcome?.rawValue ?? "—",
+                "attempt": a.attempt, "worker": a.workerID, "started": date(a.startedAt),
+                "ended": a.endedAt.map { date($0) } ?? "running", "outcome": a.outcome?.rawValue ?? "—",
                 "progress": a.progress.map { "\(Int(($0 * 100).rounded()))%" } ?? "", "error": a.error ?? "",
                 "latest": a.attempt == latest,
             ]
@@ -89,7 +91,7 @@ extension Dashboard {
     }
 
     /// A job as a table row (also the top of the job page).
-    static func row(_ job: JobRecord) -> [String: Any] {
+    static func row(_ job: JobRecord, _ date: UTCDates) -> [String: Any] {
         let percent = job.progress.map { Int(($0 * 100).rounded()) }
         return [
             "id": job.id, "state": job.state.rawValue, "attempts": job.attempts, "maxAttempts": job.maxAttempts,
@@ -116,14 +118,6 @@ extension Dashboard {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
-    }
-
     static func bytes(_ count: Int) -> String {
         if count >= 1 << 20 { return String(format: "%.1f MiB", Double(count) / Double(1 << 20)) }
         if count >= 1 << 10 { return String(format: "%.1f KiB", Double(count) / Double(1 << 10)) }
@@ -135,4 +129,18 @@ extension Dashboard {
         allowed.insert(charactersIn: "-._~")
         return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
     }
+}
+
+/// `yyyy-MM-dd HH:mm:ss` in UTC. One formatter per page (making one costs far more than using it).
+struct UTCDates {
+    private let formatter: DateFormatter
+
+    init() {
+        formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    }
+
+    func callAsFunction(_ date: Date) -> String { formatter.string(from: date) }
 }

@@ -157,6 +157,12 @@ struct DashboardTests {
             #expect(donePage.text.contains(#"<img class="sheet" src="/jobs/\#(done)/files/contact-sheet.png""#))
             #expect(donePage.text.contains(#"<a href="/jobs/\#(done)/files/story.mp4">story.mp4</a>"#))
             #expect(!donePage.text.contains(#"http-equiv="refresh""#))
+            let created = try #require(try await harness.queue.job(done)).createdAt
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "UTC")
+            format.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            #expect(donePage.text.contains("<dt>Created</dt><dd>\(format.string(from: created))</dd>"))
             let image = try await browser.get(client, "/jobs/\(done)/files/thumb-01.png")
             #expect(image.status == .ok)
             #expect(Data(image.body.readableBytesView) == files["thumb-01.png"])
