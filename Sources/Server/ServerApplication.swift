@@ -68,14 +68,19 @@ public struct ServerApplication: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully: the HTTP server first, then the other services
-    /// in reverse order of addition.
-    public func run() async throws {
-        // Hummingbird logs the address it listens on.
-        let application = makeApplication()
-        let group = ServiceGroup(
+    /// The HTTP server and the added services in one group; with `handleSignals`, SIGTERM and SIGINT shut it down
+    /// gracefully: the HTTP server first, then the other services in reverse order of addition.
+    public func makeServiceGroup(
+        handleSignals: Bool = true, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> ServiceGroup {
+        ServiceGroup(
             configuration: .init(
-                services: services + [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+                services: services + [makeApplication(onServerRunning: onServerRunning)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully (Hummingbird logs the address it listens on).
+    public func run() async throws {
+        try await makeServiceGroup().run()
     }
 }
