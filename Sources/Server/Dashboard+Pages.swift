@@ -16,7 +16,7 @@ extension Dashboard {
         let stats = try await queueCall { try await queue.stats() }
         let jobs = try await queueCall { try await queue.list(state: filter, limit: Self.listLimit) }
         var context = chrome(title: filter.map { "Jobs · \($0.rawValue)" } ?? "Jobs", current: current,
-                             notice: request.uri.queryParameters["notice"].map(String.init))
+                             notice: DashboardNotice(request))
         if let filter { context["filter"] = filter.rawValue }
         context["total"] = stats.total
         context["counts"] = JobState.allCases.map { state -> [String: Any] in
@@ -42,7 +42,7 @@ extension Dashboard {
         }
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
         let result = try await Blocking.run { [outputs] in try? outputs.result(for: id) }
-        var context = chrome(title: "Job \(id)", current: current, notice: request.uri.queryParameters["notice"].map(String.init))
+        var context = chrome(title: "Job \(id)", current: current, notice: DashboardNotice(request))
         let date = UTCDates()
         for (key, value) in Self.row(job, date) { context[key] = value }
         context["key"] = job.key

@@ -48,8 +48,8 @@ struct Dashboard: Sendable {
             let id = try context.parameters.require("id")
             return try await form(request) { _ in
                 try await action(back: request.uri.queryParameters["back"] == "list" ? "/" : "/jobs/\(id)") {
-                    try await queue.retry(id)
-                    return "Job \(id) is queued again."
+                    let job = try await queue.retry(id)
+                    return .retried(job: job.id)
                 }
             }
         }
@@ -58,7 +58,7 @@ struct Dashboard: Sendable {
             return try await form(request) { _ in
                 try await action(back: "/jobs/\(id)") {
                     let job = try await queue.cancel(id)
-                    return job.state == .cancelled ? "Job \(id) is cancelled." : "Cancel requested: the worker stops job \(id) at its next heartbeat."
+                    return job.state == .cancelled ? .cancelled(job: job.id) : .cancelRequested(job: job.id)
                 }
             }
         }
@@ -67,7 +67,7 @@ struct Dashboard: Sendable {
                 try await action(back: "/") {
                     let failed = try await queue.retryAll(state: .failed, dryRun: false)
                     let dead = try await queue.retryAll(state: .dead, dryRun: false)
-                    return "\(failed + dead) failed job\(failed + dead == 1 ? " is" : "s are") queued again."
+                    return .retriedAll(count: failed + dead)
                 }
             }
         }
@@ -90,10 +90,10 @@ struct Dashboard: Sendable {
     }
 
     /// Runs an operator action and redirects back with its message, or shows why the queue refused it.
-    func action(back: String, _ body: () async throws -> String) async throws -> Response {
+    func action(back: String, _ body: () async throws -> DashboardNotice) async throws -> Response {
         do {
-            let message = try await body()
-            return redirect(back + (back.contains("?") ? "&" : "?") + "notice=" + Self.queryEscape(message))
+            let notice = try await body()
+            return redirect(back + (back.contains("?") ? "&" : "?") + notice.query)
         } catch let error as QueueError {
             let http = error.httpError
             return errorPage(http.status, error.message, current: nil, back: back)
@@ -158,20 +158,13 @@ struct Dashboard: Sendable {
     }
 
     /// What the header partial needs.
-    func chrome(title: String, current: DashboardSession.Session?, notice: String? = nil) -> [String: Any] {
+    func chrome(title: String, current: DashboardSession.Session?, notice: DashboardNotice? = nil) -> [String: Any] {
         var context: [String: Any] = ["title": title]
         if let current {
             context["signedIn"] = true
             context["csrf"] = session.csrfToken(for: current)
         }
-        // The notice only ever comes from our own redirect; it is HTML-escaped like every other value.
-        if let notice, !notice.isEmpty { context["notice"] = String(notice.prefix(300)) }
+        if let notice { context["notice"] = notice.text }
         return context
-    }
-
-    static func queryEscape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }

@@ -191,10 +191,14 @@ struct DashboardTests {
 
             let retried = try await browser.post(client, "/jobs/\(dead)/retry")
             #expect(retried.status == .seeOther)
-            #expect(retried.headers[.location]?.hasPrefix("/jobs/\(dead)?notice=") == true)
+            #expect(retried.headers[.location] == "/jobs/\(dead)?done=retried&job=\(dead)")
             #expect(try await harness.queue.job(dead)?.state == .queued)
             let notice = try await browser.get(client, try #require(retried.headers[.location]))
-            #expect(notice.text.contains("is queued again."))
+            #expect(notice.text.contains(#"<p class="notice" role="status">Job \#(dead) is queued again.</p>"#))
+            // Only codes travel in the URL: a crafted link cannot put its own words on the page.
+            for crafted in ["/?notice=Call+this+number", "/?done=retried&job=Call+this+number", "/?done=phish"] {
+                #expect(!(try await browser.get(client, crafted).text.contains(#"class="notice""#)), "\(crafted)")
+            }
 
             let cancelled = try await browser.post(client, "/jobs/\(queued)/cancel")
             #expect(cancelled.status == .seeOther)
