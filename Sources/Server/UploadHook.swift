@@ -47,7 +47,8 @@ struct UploadHook: Sendable {
             var ids: [String] = []
             var created = false
             for job in jobs {
-                let result = try await queue.enqueue(job)
+                // A queue that does not answer is a 503: senders retry, and the key makes retries safe.
+                let result = try await queueCall { try await queue.enqueue(job) }
                 ids.append(result.job.id)
                 created = created || !result.existing
                 context.logger.info(

@@ -124,6 +124,17 @@ struct HookTests {
         }
     }
 
+    @Test("a queue that does not answer makes the hook answer 503, so the sender retries")
+    func queueDown() async throws {
+        let harness = try await ServerHarness.make()
+        try harness.upload("clip.mp4")
+        try await harness.withRouter { client in
+            await harness.queue.close()
+            let response = try await client.hook(harness, Self.body)
+            #expect(response.status == .serviceUnavailable, "\(response.text)")
+        }
+    }
+
     @Test("a body over the limit is 413 before it is parsed, and creates nothing")
     func bodyLimit() async throws {
         let harness = try await ServerHarness.make { $0.hookBodyLimit = 1024 }
