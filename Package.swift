@@ -67,7 +67,6 @@ let package = Package(
                 "Media", "Imaging", "Pipeline", "Queue", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

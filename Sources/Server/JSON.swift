@@ -24,9 +24,4 @@ enum JSON {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-
-    /// An error body `{"error": "..."}`.
-    static func error(_ message: String, status: HTTPResponse.Status) -> Response {
-        response(["error": message], status: status)
-    }
 }
