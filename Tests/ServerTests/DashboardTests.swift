@@ -130,6 +130,13 @@ struct DashboardTests {
             #expect(filtered.text.contains(#"<tr data-job="\#(dead)""#))
             #expect(!filtered.text.contains(#"<tr data-job="\#(done)""#))
             #expect(try await browser.get(client, "/?state=nonsense").status == .badRequest)
+            #expect(!page.text.contains("Showing the newest"))
+
+            // Past the list's length the page says it shows only the newest jobs.
+            for index in 0..<200 { try await harness.queue.enqueue(spec: "{}", key: "bulk-\(index)") }
+            let long = try await browser.get(client, "/")
+            #expect(long.text.contains("Showing the newest 200 of 203 jobs."))
+            #expect(long.text.components(separatedBy: "<tr data-job=").count == 201)
         }
     }
 
