@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build stage: Swift 6 on Debian bookworm; the same packages scripts/setup.sh installs (and CI proves).
-FROM swift:6.1-bookworm AS build
+# Swift 6.2 or later: hummingbird 2.28 and swift-prometheus 2.4 declare swift-tools-version 6.2.
+FROM swift:6.2-bookworm AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev \
       libpng-dev libfreetype-dev fonts-dejavu-core libsqlite3-dev \

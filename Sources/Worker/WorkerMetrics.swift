@@ -9,7 +9,7 @@ struct WorkerMetrics: Sendable {
 
     func attemptEnded(outcome: AttemptOutcome, seconds: Double, fps: Double?) {
         Counter(label: "mediaworker_attempts_total", dimensions: [("outcome", outcome.rawValue)]).increment()
-        Recorder(label: "mediaworker_job_duration_seconds", aggregate: true).record(seconds)
+        Timer(label: "mediaworker_job_duration_seconds").recordSeconds(seconds)
         if let fps, fps > 0 { Recorder(label: "mediaworker_job_fps", aggregate: true).record(fps) }
     }
 }

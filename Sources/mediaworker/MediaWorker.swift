@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import Media
 
+/// The root is async so `serve` can run its service group; the media commands stay synchronous
+/// `ParsableCommand`s and run as before (on the main thread, their frame work on their own threads).
 @main
 struct MediaWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
-        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Attempt.self]
+        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Serve.self, Attempt.self]
     )
 
     static func main() async {

@@ -11,35 +11,22 @@ struct Work: AsyncParsableCommand {
         abstract: "Claim and run queued jobs, each attempt in a child process; outputs of job ID go to <output-root>/<ID>/.")
 
     @OptionGroup var queue: QueueOptions
-    @Option(help: "Attempts run at once.") var concurrency = 1
+    @OptionGroup var tuning: WorkerTuning
     @Flag(help: "Exit once no job is runnable (and print each attempt's outcome).") var drain = false
-    @Option(name: .customLong("lease-seconds"), help: "Lease length; renewed by heartbeats (with progress) every third of it, at most 5 s apart.") var leaseSeconds = 60.0
-    @Option(name: .customLong("stall-seconds"), help: "Kill an attempt whose progress has not moved for this long.") var stallSeconds = 120.0
-    @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this.") var timeoutSeconds = 3600.0
-    @Option(name: .customLong("grace-seconds"), help: "On SIGTERM/SIGINT, how long running attempts may finish.") var graceSeconds = 30.0
-    @Option(name: .customLong("memory-limit-mb"), help: "Address-space limit of each attempt (RLIMIT_AS), MiB; 0: none.") var memoryLimitMB = 8192
     @Option(name: .customLong("input-root"), help: "Folder job inputs resolve in.") var inputRoot = "."
     @Option(name: .customLong("output-root"), help: "Folder job outputs go to.") var outputRoot = "out/jobs"
     @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
-    @Option(help: "Threads per attempt (0: all cores).") var threads = 0
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: String?
 
-    func configuration() -> WorkerConfiguration {
-        WorkerConfiguration(
-            concurrency: concurrency, drain: drain, leaseSeconds: leaseSeconds, stallSeconds: stallSeconds,
-            timeoutSeconds: timeoutSeconds, graceSeconds: graceSeconds, memoryLimitBytes: Int64(memoryLimitMB) << 20,
-            inputRoot: inputRoot, outputRoot: outputRoot, jobsDirectory: jobsDir, threadsPerAttempt: threads)
-    }
-
     func validate() throws {
-        do { try configuration().validate() } catch { throw ValidationError("\(error)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+        try tuning.check(tuning.configuration(inputRoot: inputRoot, outputRoot: outputRoot, jobsDirectory: jobsDir))
     }
 
     func run() async throws {
         try LogSetup.bootstrap(level: logLevel)
         let logger = Logger(label: "mediaworker.worker")
-        let config = configuration()
+        var config = tuning.configuration(inputRoot: inputRoot, outputRoot: outputRoot, jobsDirectory: jobsDir)
+        config.drain = drain
         let drain = drain, outputRoot = outputRoot
         try await Fail.reporting {
             try await queue.with(logger: Logger(label: "mediaworker.queue")) { jobs in
@@ -55,5 +42,28 @@ struct Work: AsyncParsableCommand {
                 try await group.run()
             }
         }
+    }
+}
+
+/// The worker's knobs, shared by `work` and `serve --work`.
+struct WorkerTuning: ParsableArguments {
+    @Option(help: "Attempts run at once.") var concurrency = 1
+    @Option(name: .customLong("lease-seconds"), help: "Lease length; renewed by heartbeats (with progress) every third of it, at most 5 s apart.") var leaseSeconds = 60.0
+    @Option(name: .customLong("stall-seconds"), help: "Kill an attempt whose progress has not moved for this long.") var stallSeconds = 120.0
+    @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this.") var timeoutSeconds = 3600.0
+    @Option(name: .customLong("grace-seconds"), help: "On SIGTERM/SIGINT, how long running attempts may finish.") var graceSeconds = 30.0
+    @Option(name: .customLong("memory-limit-mb"), help: "Address-space limit of each attempt (RLIMIT_AS), MiB; 0: none.") var memoryLimitMB = 8192
+    @Option(help: "Threads per attempt (0: all cores).") var threads = 0
+
+    func configuration(inputRoot: String, outputRoot: String, jobsDirectory: String) -> WorkerConfiguration {
+        WorkerConfiguration(
+            concurrency: concurrency, leaseSeconds: leaseSeconds, stallSeconds: stallSeconds, timeoutSeconds: timeoutSeconds,
+            graceSeconds: graceSeconds, memoryLimitBytes: Int64(memoryLimitMB) << 20, inputRoot: inputRoot,
+            outputRoot: outputRoot, jobsDirectory: jobsDirectory, threadsPerAttempt: threads)
+    }
+
+    func check(_ configuration: WorkerConfiguration) throws {
+        do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
     }
 }

@@ -41,7 +41,9 @@ struct QueueBench {
                     return count
                 }
             }
-            return try await group.reduce(0, +)
+            var total = 0
+            for try await count in group { total += count }
+            return total
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

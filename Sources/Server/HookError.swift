@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+
+/// Why the upload hook refused a delivery. A struct wrapping a private enum (new codes don't break callers);
+/// each code maps to one HTTP status, and the body says why in one line.
+public struct HookError: Error, CustomStringConvertible, Sendable, HTTPResponseError {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Sendable {
+            case unsigned = "unsigned"
+            case malformedSignature = "malformed signature"
+            case badSignature = "bad signature"
+            case stale = "stale signature"
+            case bodyTooLarge = "body too large"
+            case malformed = "malformed payload"
+            case pathRefused = "path refused"
+            case invalidSpec = "invalid job spec"
+        }
+
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// No `Mediaworker-Signature` header (401).
+        public static let unsigned = Code(.unsigned)
+        /// The header is not `t=…,v1=…` (401).
+        public static let malformedSignature = Code(.malformedSignature)
+        /// No v1 matches any secret (401).
+        public static let badSignature = Code(.badSignature)
+        /// `t` is too far from now (401).
+        public static let stale = Code(.stale)
+        /// The body exceeds the limit (413).
+        public static let bodyTooLarge = Code(.bodyTooLarge)
+        /// Not JSON, or not one of the three payloads (400).
+        public static let malformed = Code(.malformed)
+        /// The input does not resolve inside the upload root (400).
+        public static let pathRefused = Code(.pathRefused)
+        /// The job spec built from the payload is invalid (400).
+        public static let invalidSpec = Code(.invalidSpec)
+
+        public var description: String { value.rawValue }
+
+        var status: HTTPResponse.Status {
+            switch value {
+            case .unsigned, .malformedSignature, .badSignature, .stale: return .unauthorized
+            case .bodyTooLarge: return .contentTooLarge
+            case .malformed, .pathRefused, .invalidSpec: return .badRequest
+            }
+        }
+    }
+
+    public let code: Code
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public var status: HTTPResponse.Status { code.status }
+    public var headers: HTTPFields {
+        code.status == .unauthorized ? [.wwwAuthenticate: "\(HookSignature.headerName)"] : [:]
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSON.response(["error": description], status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    static let unsigned = HookError(.unsigned, "the request has no \(HookSignature.headerName) header")
+    static let badSignature = HookError(.badSignature, "no v1 signature matches a configured secret")
+    static func malformedSignature(_ why: String) -> HookError { .init(.malformedSignature, why) }
+    static func stale(_ timestamp: Int, now: Date) -> HookError {
+        .init(.stale, "t=\(timestamp) is \(Int(abs(now.timeIntervalSince1970 - Double(timestamp)))) s from now")
+    }
+    static func bodyTooLarge(_ limit: Int) -> HookError { .init(.bodyTooLarge, "the body exceeds \(limit) bytes") }
+    static func malformed(_ why: String) -> HookError { .init(.malformed, why) }
+    static func pathRefused(_ why: String) -> HookError { .init(.pathRefused, why) }
+    static func invalidSpec(_ why: String) -> HookError { .init(.invalidSpec, why) }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Metrics
+import Prometheus
+import Queue
+
+/// The Prometheus registry behind `/metrics`. `serve` bootstraps swift-metrics with ``makeFactory()`` once,
+/// so the worker's swift-metrics (`mediaworker_attempts_total{outcome}`, `mediaworker_job_duration_seconds`,
+/// `mediaworker_job_fps`, `mediaworker_worker_busy_slots`) land here; at each scrape the server adds gauges
+/// from the queue's statistics. Every name starts with `mediaworker_`.
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// A swift-metrics factory writing into ``registry``, with buckets that suit media jobs (seconds to an hour;
+    /// 1 to 500 frames per second).
+    public func makeFactory() -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["mediaworker_job_duration_seconds"] = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600]
+            .map { Duration.seconds($0) }
+        factory.valueHistogramBuckets["mediaworker_job_fps"] = [1, 2, 5, 10, 15, 24, 30, 45, 60, 90, 120, 180, 250, 500]
+        return factory
+    }
+
+    /// Bootstraps swift-metrics with ``makeFactory()``. Once per process (swift-metrics refuses a second time).
+    public func bootstrapMetricsSystem() {
+        MetricsSystem.bootstrap(makeFactory())
+    }
+
+    /// A `mediaworker_<name>` metric name with its help text.
+    static func name(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "mediaworker", metricName: name, unitName: unit, helpText: help)
+    }
+
+    /// Updates the queue gauges and returns the exposition text.
+    func scrape(_ stats: QueueStats?) -> String {
+        registry.makeGauge(descriptor: Self.name("queue_up", "1 when the last scrape could read the queue"))
+            .set(stats == nil ? 0.0 : 1.0)
+        if let stats {
+            let jobs = Self.name("jobs", "Jobs per state")
+            for state in JobState.allCases {
+                registry.makeGauge(descriptor: jobs, labels: [("state", state.rawValue)]).set(Double(stats[state]))
+            }
+            registry.makeGauge(descriptor: Self.name("queue_depth", "Jobs still to run: queued, and failed waiting for a retry"))
+                .set(Double(stats[.queued] + stats[.failed]))
+            registry.makeGauge(descriptor: Self.name("queue_oldest_runnable", unit: "seconds", "Age of the longest-waiting runnable job"))
+                .set(stats.oldestRunnableAge ?? 0)
+        }
+        return registry.emitToString()
+    }
+
+    func countRequest(method: String, status: Int) {
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", unit: "total", "HTTP requests answered by mediaworker serve"),
+            labels: [("method", method), ("status", String(status))]
+        ).increment()
+    }
+}
+
+/// Counts every answered request in `mediaworker_http_requests_total{method,status}`.
+struct RequestCountMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.countRequest(method: request.method.rawValue, status: response.status.code)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.countRequest(method: request.method.rawValue, status: error.status.code)
+            throw error
+        } catch {
+            metrics.countRequest(method: request.method.rawValue, status: 500)
+            throw error
+        }
+    }
+}

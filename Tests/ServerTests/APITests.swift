@@ -1,0 +1,209 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Queue
+@testable import Server
+import Testing
+
+@Suite("Operators' API")
+struct APITests {
+    @Test("every /api route is 401 without the token, with a wrong one, or without the Bearer scheme")
+    func unauthorized() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let id = try await JobFixture.make(harness.queue, key: "a", end: .queued)
+            let routes: [(HTTPRequest.Method, String)] = [
+                (.get, "/api/jobs"), (.get, "/api/jobs/\(id)"), (.post, "/api/jobs/\(id)/retry"), (.post, "/api/jobs/\(id)/cancel"),
+                (.post, "/api/jobs/retry-failed"), (.get, "/api/jobs/\(id)/files/thumb-01.png"), (.get, "/api/stats"),
+            ]
+            let headers: [HTTPFields] = [
+                [:], [.authorization: "Bearer wrong-token-0000000000"], [.authorization: ServerHarness.token],
+                [.authorization: "Basic \(Data(ServerHarness.token.utf8).base64EncodedString())"],
+                [.authorization: "Bearer \(ServerHarness.token)x"],
+            ]
+            for (method, uri) in routes {
+                for header in headers {
+                    let response = try await client.execute(uri: uri, method: method, headers: header)
+                    #expect(response.status == .unauthorized, "\(method) \(uri) with \(header)")
+                    #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                }
+            }
+            #expect(try await harness.queue.job(id)?.state == .queued)
+        }
+    }
+
+    @Test("list (all, by state, limited), show with attempts, errors, log tail, progress and outputs")
+    func listAndShow() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let dead = try await JobFixture.make(harness.queue, key: "dead", end: .dead, error: "no video stream", logTail: "probe: 0 streams\n")
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
+            let running = try await JobFixture.make(harness.queue, key: "running", end: .running)
+            let queued = try await JobFixture.make(harness.queue, key: "queued", end: .queued)
+            _ = try JobFixture.publishOutputs(harness, id: done)
+
+            let all = try await client.api(harness, .get, "/api/jobs").json()
+            #expect(all["count"] as? Int == 4)
+            let ids = (all["jobs"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(ids == [queued, running, done, dead])
+            let deadOnly = try await client.api(harness, .get, "/api/jobs?state=dead").json()
+            #expect((deadOnly["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [dead])
+            let limited = try await client.api(harness, .get, "/api/jobs?limit=2").json()
+            #expect(limited["count"] as? Int == 2)
+            #expect(try await client.api(harness, .get, "/api/jobs?state=bogus").status == .badRequest)
+            #expect(try await client.api(harness, .get, "/api/jobs?limit=0").status == .badRequest)
+            #expect(try await client.api(harness, .get, "/api/jobs?limit=many").status == .badRequest)
+
+            let shown = try await client.api(harness, .get, "/api/jobs/\(dead)").json()
+            let job = try #require(shown["job"] as? [String: Any])
+            #expect(job["state"] as? String == "dead")
+            #expect(job["error"] as? String == "no video stream")
+            #expect(job["input"] as? String == "clip.mp4")
+            #expect((job["spec"] as? [String: Any])?["template"] as? String == "thumbnails")
+            let attempts = try #require(shown["attempts"] as? [[String: Any]])
+            #expect(attempts.count == 1)
+            #expect(attempts.first?["outcome"] as? String == "failed")
+            #expect(attempts.first?["log_tail"] as? String == "probe: 0 streams\n")
+            #expect((shown["outputs"] as? [Any])?.isEmpty == true)
+
+            let progress = try await client.api(harness, .get, "/api/jobs/\(running)").json()
+            #expect((progress["job"] as? [String: Any])?["progress"] as? Double == 0.42)
+
+            let published = try await client.api(harness, .get, "/api/jobs/\(done)").json()
+            let outputs = try #require(published["outputs"] as? [[String: Any]])
+            #expect(outputs.map { $0["file"] as? String } == ["thumb-01.png", "thumb-02.png", "contact-sheet.png", "story.mp4"])
+            #expect(outputs.first?["url"] as? String == "/api/jobs/\(done)/files/thumb-01.png")
+            #expect((published["timings"] as? [String: Any])?["total"] as? Double == 1.25)
+
+            #expect(try await client.api(harness, .get, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV").status == .notFound)
+        }
+    }
+
+    @Test("retry, cancel and their refusals (404 unknown, 409 wrong state)")
+    func retryAndCancel() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let dead = try await JobFixture.make(harness.queue, key: "dead", end: .dead)
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
+            let queued = try await JobFixture.make(harness.queue, key: "queued", end: .queued)
+
+            let retried = try await client.api(harness, .post, "/api/jobs/\(dead)/retry")
+            #expect(retried.status == .ok)
+            #expect(try retried.json()["state"] as? String == "queued")
+            #expect(try await harness.queue.job(dead)?.state == .queued)
+            #expect(try await client.api(harness, .post, "/api/jobs/\(queued)/retry").status == .conflict)
+
+            let cancelled = try await client.api(harness, .post, "/api/jobs/\(queued)/cancel")
+            #expect(cancelled.status == .ok)
+            #expect(try await harness.queue.job(queued)?.state == .cancelled)
+            // Cancelling again changes nothing and is no error; a finished job cannot be cancelled.
+            #expect(try await client.api(harness, .post, "/api/jobs/\(queued)/cancel").status == .ok)
+            #expect(try await client.api(harness, .post, "/api/jobs/\(done)/cancel").status == .conflict)
+            #expect(try await harness.queue.job(done)?.state == .succeeded)
+            #expect(try await client.api(harness, .post, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV/retry").status == .notFound)
+            #expect(try await client.api(harness, .post, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel").status == .notFound)
+        }
+    }
+
+    @Test("retry-failed: dry_run counts failed and dead jobs and changes nothing; then queues them")
+    func retryFailed() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let failed = try await JobFixture.make(harness.queue, key: "f", end: .failed)
+            let dead1 = try await JobFixture.make(harness.queue, key: "d1", end: .dead)
+            let dead2 = try await JobFixture.make(harness.queue, key: "d2", end: .dead)
+            let done = try await JobFixture.make(harness.queue, key: "ok", end: .succeeded)
+
+            let dry = try await client.api(harness, .post, "/api/jobs/retry-failed?dry_run=1").json()
+            #expect(dry["dry_run"] as? Bool == true)
+            #expect(dry["total"] as? Int == 3)
+            #expect((dry["counts"] as? [String: Int]) == ["failed": 1, "dead": 2])
+            #expect(try await harness.queue.job(dead1)?.state == .dead)
+            #expect(try await harness.queue.job(failed)?.state == .failed)
+
+            let deadOnly = try await client.api(harness, .post, "/api/jobs/retry-failed?dry_run=true&state=dead").json()
+            #expect(deadOnly["total"] as? Int == 2)
+            #expect(try await client.api(harness, .post, "/api/jobs/retry-failed?state=running").status == .badRequest)
+
+            let real = try await client.api(harness, .post, "/api/jobs/retry-failed").json()
+            #expect(real["dry_run"] as? Bool == false)
+            #expect(real["total"] as? Int == 3)
+            for id in [failed, dead1, dead2] { #expect(try await harness.queue.job(id)?.state == .queued) }
+            #expect(try await harness.queue.job(done)?.state == .succeeded)
+        }
+    }
+
+    @Test("files: a listed output is served; anything else, or a listed path escaping the job's folder, is 404")
+    func files() async throws {
+        let harness = try await ServerHarness.make()
+        let secret = try harness.outside("secret.txt")
+        try await harness.withRouter { client in
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
+            let other = try await JobFixture.make(harness.queue, key: "other", end: .succeeded)
+            let files = try JobFixture.publishOutputs(harness, id: done)
+
+            let thumb = try await client.api(harness, .get, "/api/jobs/\(done)/files/thumb-01.png")
+            #expect(thumb.status == .ok)
+            #expect(thumb.headers[.contentType] == "image/png")
+            #expect(Data(thumb.body.readableBytesView) == files["thumb-01.png"])
+            let video = try await client.api(harness, .get, "/api/jobs/\(done)/files/story.mp4")
+            #expect(Data(video.body.readableBytesView) == files["story.mp4"])
+            #expect(video.headers[.contentType] == "video/mp4")
+
+            // A file in the folder that result.json does not list, result.json itself, traversal, another job's files.
+            try Data("x".utf8).write(to: URL(fileURLWithPath: harness.outputRoot + "/\(done)/unlisted.txt"))
+            for name in ["unlisted.txt", "result.json", "..%2F..%2Fsecret.txt", "%2E%2E%2Fsecret.txt", "..", "thumb-03.png"] {
+                let response = try await client.api(harness, .get, "/api/jobs/\(done)/files/\(name)")
+                #expect(response.status == .notFound, "\(name)")
+            }
+            #expect(try await client.api(harness, .get, "/api/jobs/\(other)/files/thumb-01.png").status == .notFound)
+            #expect(try await client.api(harness, .get, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV/files/thumb-01.png").status == .notFound)
+
+            // A result.json that lists a symlink out of the folder, or a relative path out of it, serves nothing.
+            let folder = harness.outputRoot + "/\(other)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: folder + "/leak.png", withDestinationPath: secret)
+            let result = #"{"input":"clip.mp4","timings":{},"outputs":[{"kind":"thumbnail","name":"leak","path":"leak.png","sha256":"00","bytes":6},{"kind":"thumbnail","name":"up","path":"../../secret.txt","sha256":"00","bytes":6}]}"#
+            try Data(result.utf8).write(to: URL(fileURLWithPath: folder + "/result.json"))
+            #expect(try await client.api(harness, .get, "/api/jobs/\(other)/files/leak.png").status == .notFound)
+            #expect(try await client.api(harness, .get, "/api/jobs/\(other)/files/..%2F..%2Fsecret.txt").status == .notFound)
+        }
+    }
+
+    @Test("stats: counts per state, total, queue depth")
+    func stats() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            _ = try await JobFixture.make(harness.queue, key: "d", end: .dead)
+            _ = try await JobFixture.make(harness.queue, key: "f", end: .failed)
+            _ = try await JobFixture.make(harness.queue, key: "q1", end: .queued)
+            _ = try await JobFixture.make(harness.queue, key: "q2", end: .queued)
+            let stats = try await client.api(harness, .get, "/api/stats").json()
+            #expect(stats["total"] as? Int == 4)
+            #expect(stats["queue_depth"] as? Int == 3)
+            let counts = try #require(stats["counts"] as? [String: Int])
+            #expect(counts == ["queued": 2, "running": 0, "succeeded": 0, "failed": 1, "dead": 1, "cancelled": 0])
+        }
+    }
+
+    @Test("the OpenAPI document lists exactly the router's routes, and is served without a token")
+    func openAPIMatchesRoutes() async throws {
+        let harness = try await ServerHarness.make()
+        let router = try ServerApplication(configuration: harness.configuration, queue: harness.queue).buildRouter()
+        let routes = Set(router.routes.map { "\($0.method.rawValue.uppercased()) \($0.path.description)" })
+        let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.json) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented = Set<String>()
+        for (path, operations) in paths {
+            for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+        }
+        #expect(routes.count >= 20)
+        #expect(routes.subtracting(documented).isEmpty, "routes missing from the document: \(routes.subtracting(documented).sorted())")
+        #expect(documented.subtracting(routes).isEmpty, "documented but not routed: \(documented.subtracting(routes).sorted())")
+        try await harness.withRouter { client in
+            let response = try await client.execute(uri: "/api/openapi.json", method: .get)
+            #expect(response.status == .ok)
+            #expect(try response.json()["openapi"] as? String == "3.1.0")
+        }
+    }
+}
