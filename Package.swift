@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
         .target(name: "Pipeline", dependencies: ["Media", "Imaging", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Verify", dependencies: ["Media", "Imaging", "Pipeline"]),
         .target(
             name: "Queue",
             dependencies: [
@@ -41,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "mediaworker",
             dependencies: [
-                "Media", "Imaging", "Pipeline",
+                "Media", "Imaging", "Pipeline", "Verify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Pipeline", "Media", "Imaging"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -7,7 +7,7 @@ struct MediaWorker: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
-        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self]
+        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, VerifyCommand.self, CheckSpec.self]
     )
 
     static func main() {
