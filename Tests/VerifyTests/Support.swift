@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// What the verification tests need from outside: the repository, scratch folders, the ffmpeg CLI to *make*
+/// inputs (the product never runs it), and the built `mediaworker` binary.
+enum Fixtures {
+    static let repo: String = {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while dir.path != "/", !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.path
+    }()
+
+    static func scratch(_ label: String) throws -> String {
+        let path = NSTemporaryDirectory() + "mw-verify-\(label)-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Runs a program; returns its exit status and standard output (standard error goes to a file, so
+    /// neither pipe can fill up).
+    static func execute(_ program: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String, errors: String) {
+        let errPath = NSTemporaryDirectory() + "mw-verify-stderr-\(UUID().uuidString.prefix(6))"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let task = Process()
+        task.executableURL = URL(fileURLWithPath: program)
+        task.arguments = arguments
+        if let cwd { task.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe()
+        task.standardOutput = out
+        task.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try task.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        task.waitUntilExit()
+        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (task.terminationStatus, String(decoding: data, as: UTF8.self), errors)
+    }
+
+    /// Makes a file with the ffmpeg CLI, failing the test when ffmpeg fails.
+    static func ffmpeg(_ arguments: [String]) throws {
+        let r = try execute("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"] + arguments)
+        guard r.status == 0 else { throw Problem("ffmpeg \(arguments.joined(separator: " ")): \(r.errors)") }
+    }
+
+    /// The `mediaworker` built beside this test bundle.
+    static var mediaworker: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("mediaworker").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return repo + "/.build/debug/mediaworker"
+    }
+}
+
+struct Problem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
