@@ -50,7 +50,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 /// deliberately broken outputs in the tests (CRF 51, no watermark, a black thumbnail).
 public struct Margins: Codable, Sendable, Equatable {
     /// PSNR floor = baseline − this (dB).
-    public var psnrDB: Double
+    public var psnrDecibels: Double
     /// SSIM floor = baseline − this.
     public var ssim: Double
     /// Bitrate ceiling = baseline × (1 + this).
@@ -68,7 +68,7 @@ public struct Margins: Codable, Sendable, Equatable {
     public var note: String
 
     public static let standard = Margins(
-        psnrDB: 1.0, ssim: 0.01, bitrateFraction: 0.15, durationSeconds: 0.05, frames: 1, dhashBits: 6,
+        psnrDecibels: 1.0, ssim: 0.01, bitrateFraction: 0.15, durationSeconds: 0.05, frames: 1, dhashBits: 6,
         watermarkFraction: 0.4, watermarkElsewhere: 0.15,
         note: "Margins over run-to-run drift measured 2026-11-29 on the samples (x264 threads 1 vs 2, 3 runs): "
             + "PSNR ≤ 0.1 dB, SSIM ≤ 0.001, bitrate ≤ 4 %, duration and frames 0, dHash 0 bits, watermark match ≤ 0.02; "

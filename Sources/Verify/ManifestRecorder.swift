@@ -42,7 +42,7 @@ public enum ManifestRecorder {
             duration: Tolerance(baseline: round(scan.videoDuration, 4), tolerance: m.durationSeconds),
             frames: Tolerance(baseline: Double(scan.videoFrames), tolerance: Double(m.frames)),
             bitrate: Ceiling(baseline: scan.videoBitrate.rounded(), ceiling: (scan.videoBitrate * (1 + m.bitrateFraction)).rounded()),
-            psnr: Floor(baseline: round(q.psnr, 3), floor: round(q.psnr - m.psnrDB, 3)),
+            psnr: Floor(baseline: round(q.psnr, 3), floor: round(q.psnr - m.psnrDecibels, 3)),
             ssim: Floor(baseline: round(q.ssim, 5), floor: round(q.ssim - m.ssim, 5)),
             framesCompared: q.framesCompared,
             watermark: mark)

@@ -15,9 +15,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
     @Option(help: "Keep the outputs in this folder (default: a temporary folder, removed afterwards).") var output: String?
     @Option(help: "Threads for each job (0: all cores).") var threads = 0
+    @Flag(name: .customLong("reuse-outputs"), help: "Check the outputs an earlier run left in --output instead of running the jobs.")
+    var reuseOutputs = false
 
     func validate() throws {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more") }
+        if reuseOutputs, output == nil { throw ValidationError("--reuse-outputs needs --output (the earlier run's folder)") }
     }
 
     func run() throws {
@@ -25,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
         defer { if output == nil { try? FileManager.default.removeItem(atPath: work) } }
         let verifier = SampleVerifier(samplesDirectory: samplesDir, jobsDirectory: jobsDir, workDirectory: work, threads: threads)
         let report = try Fail.reporting {
-            try verifier.run(update: update) { FileHandle.standardError.write(Data("verify: \($0)\n".utf8)) }
+            try verifier.run(update: update, runJobs: !reuseOutputs) { FileHandle.standardError.write(Data("verify: \($0)\n".utf8)) }
         }
         print(report.table)
         print(report.summary)
