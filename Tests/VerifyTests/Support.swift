@@ -22,7 +22,7 @@ enum Fixtures {
     /// neither pipe can fill up).
     static func execute(_ program: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String, errors: String) {
         let errPath = NSTemporaryDirectory() + "mw-verify-stderr-\(UUID().uuidString.prefix(6))"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard FileManager.default.createFile(atPath: errPath, contents: nil) else { throw Problem("cannot create \(errPath)") }
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let task = Process()
         task.executableURL = URL(fileURLWithPath: program)
@@ -44,17 +44,9 @@ enum Fixtures {
         guard r.status == 0 else { throw Problem("ffmpeg \(arguments.joined(separator: " ")): \(r.errors)") }
     }
 
-    /// The `mediaworker` built beside this test bundle.
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return repo + "/.build/debug/mediaworker"
-    }
+    /// The `mediaworker` built beside the test runner (on Linux the runner is `<bin>/<package>PackageTests.xctest`).
+    static let mediaworker = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("mediaworker").path
 }
 
 struct Problem: Error, CustomStringConvertible {
