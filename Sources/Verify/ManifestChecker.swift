@@ -20,7 +20,11 @@ public enum ManifestChecker {
             rows += rowsOfOutput.rows
         }
         let listed = Set(manifest.outputs.map(\.path) + ["result.json"])
-        let present = (try? fm.contentsOfDirectory(atPath: outputDirectory)) ?? []
+        let present: [String]
+        do { present = try fm.contentsOfDirectory(atPath: outputDirectory) } catch {
+            return rows + [CheckRow(job: jobName, output: "-", check: "outputs", expected: "a folder of outputs",
+                                    actual: "\(outputDirectory): \(error.localizedDescription)", passed: false)]
+        }
         for file in present.sorted() where !file.hasPrefix(".") && !listed.contains(file) {
             rows.append(CheckRow(job: jobName, output: file, check: "unexpected-output", expected: "not in the manifest",
                                  actual: "present", passed: false))

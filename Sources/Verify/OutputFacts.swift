@@ -21,8 +21,8 @@ public struct OutputFacts: Sendable {
         let info = input.info()
         let scan = try PacketScan.read(input)
         var st = stat()
-        let bytes: Int64 = stat(path, &st) == 0 ? Int64(st.st_size) : 0
-        return OutputFacts(path: path, fileBytes: bytes, info: info,
+        guard stat(path, &st) == 0 else { throw VerifyError.measurement(path, "stat: \(String(cString: strerror(errno)))") }
+        return OutputFacts(path: path, fileBytes: Int64(st.st_size), info: info,
                            containerKind: containerKind(info: info, path: path), scan: scan)
     }
 

@@ -1,10 +1,13 @@
 import Foundation
+import Media
 import Testing
 
 /// What the verification tests need from outside: the repository, scratch folders, the ffmpeg CLI to *make*
 /// inputs (the product never runs it), and the built `mediaworker` binary.
 enum Fixtures {
     static let repo: String = {
+        // FFmpeg's own log stays quiet in the tests, as in the product (MEDIAWORKER_FFMPEG_LOG to see it).
+        MediaLog.configure(environment: ProcessInfo.processInfo.environment)
         var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while dir.path != "/", !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
             dir.deleteLastPathComponent()
