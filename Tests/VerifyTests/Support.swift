@@ -15,29 +15,36 @@ enum Fixtures {
         return dir.path
     }()
 
+    /// Every scratch folder of this test run lives under one parent, removed when the runner exits.
+    static let scratchRoot: String = {
+        let path = NSTemporaryDirectory() + "mw-verify-tests-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.scratchRoot) }
+        return path
+    }()
+
     static func scratch(_ label: String) throws -> String {
-        let path = NSTemporaryDirectory() + "mw-verify-\(label)-\(UUID().uuidString.prefix(6))"
+        let path = scratchRoot + "/\(label)-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// Runs a program; returns its exit status and standard output (standard error goes to a file, so
     /// neither pipe can fill up).
-    static func execute(_ program: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-        let errPath = NSTemporaryDirectory() + "mw-verify-stderr-\(UUID().uuidString.prefix(6))"
+    static func execute(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let errPath = try scratch("stderr") + "/stderr"
         guard FileManager.default.createFile(atPath: errPath, contents: nil) else { throw Problem("cannot create \(errPath)") }
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let task = Process()
         task.executableURL = URL(fileURLWithPath: program)
         task.arguments = arguments
-        if let cwd { task.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe()
         task.standardOutput = out
-        task.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        task.standardError = errHandle
         try task.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         task.waitUntilExit()
-        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        try errHandle.close()
+        let errors = try String(contentsOfFile: errPath, encoding: .utf8)
         return (task.terminationStatus, String(decoding: data, as: UTF8.self), errors)
     }
 
