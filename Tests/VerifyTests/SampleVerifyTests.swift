@@ -27,7 +27,7 @@ enum SampleRun {
         #expect(run.report.passed, "\(run.report.summary)\n\(run.report.table)")
         // Every sample job has a manifest and every manifest output was checked.
         let jobs = try run.verifier.jobNames()
-        #expect(jobs == ["campaign-social", "campaign-thumbnails", "portrait-social"])
+        #expect(Set(jobs).isSuperset(of: ["campaign-social", "campaign-thumbnails", "portrait-social"]), "\(jobs)")
         for job in jobs {
             let manifest = try Manifest.load(path: run.verifier.manifestPath(job))
             let checked = Set(run.report.rows.filter { $0.job == job }.map(\.output))
