@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
         .target(name: "Pipeline", dependencies: ["Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Verify", dependencies: ["Media", "Imaging", "Pipeline"]),
         .target(
             name: "Queue",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "Queue", "Pipeline", "Media", "Imaging", "CProcess",
+                "Queue", "Pipeline", "Verify", "Media", "Imaging", "CProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "mediaworker",
             dependencies: [
-                "Media", "Imaging", "Pipeline", "Queue", "Worker", "Server",
+                "Media", "Imaging", "Pipeline", "Queue", "Worker", "Server", "Verify",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +95,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Pipeline", "Media", "Imaging"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -29,8 +29,9 @@ public enum Metrics {
         return m == 0 ? .infinity : 10.0 * log10(65025.0 / m)
     }
 
-    /// Mean SSIM over 8×8 windows with a stride of 4 (the classic constants for 8-bit data).
-    public static func ssim(_ a: Plane, _ b: Plane) -> Double {
+    /// Mean SSIM over 8×8 windows with a stride of 4 (the classic constants for 8-bit data); windows that
+    /// touch `excluding` are left out.
+    public static func ssim(_ a: Plane, _ b: Plane, excluding: (x: Int, y: Int, width: Int, height: Int)? = nil) -> Double {
         precondition(a.width == b.width && a.height == b.height, "planes differ in size")
         let c1: Double = 6.5025, c2: Double = 58.5225  // (0.01·255)², (0.03·255)²
         var total = 0.0
@@ -39,6 +40,7 @@ public enum Metrics {
         while y + 8 <= a.height {
             var x = 0
             while x + 8 <= a.width {
+                if let e = excluding, x < e.x + e.width, x + 8 > e.x, y < e.y + e.height, y + 8 > e.y { x += 4; continue }
                 var sa = 0.0, sb = 0.0, saa = 0.0, sbb = 0.0, sab = 0.0
                 for j in 0..<8 {
                     let ra = a.row(y + j) + x, rb = b.row(y + j) + x

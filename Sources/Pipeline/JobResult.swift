@@ -47,6 +47,15 @@ public struct JobResult: Codable, Sendable {
     public var input: String
     public var outputs: [Output]
     public var timings: [String: Double]
+    /// Platform-spec violations of a job that failed on them (its outputs are then not published).
+    public var violations: [String]?
+
+    public init(input: String, outputs: [Output], timings: [String: Double], violations: [String]? = nil) {
+        self.input = input
+        self.outputs = outputs
+        self.timings = timings
+        self.violations = violations
+    }
 
     func write(to path: String) throws {
         let encoder = JSONEncoder()

@@ -6,8 +6,13 @@ import Media
 /// sheet, `result.json`; everything written under a staging folder beside the output folder and renamed
 /// into place only when all of it is done.
 public enum JobRunner {
+    /// - Parameter outputCheck: checks a finished rendition (its staged path, its spec) and returns the
+    ///   violations found, each naming the rendition (Verify's `PlatformCheck.outputCheck` checks renditions
+    ///   that name a `platform`). On any violation the job fails with `PipelineError.specViolations`, and
+    ///   the output folder holds only a `result.json` listing them.
     public static func run(_ job: ResolvedJob, outputDirectory: String, options: CoreOptions,
-                           progress: ((CoreProgress) -> Void)? = nil) throws -> JobResult {
+                           progress: ((CoreProgress) -> Void)? = nil,
+                           outputCheck: ((String, RenditionSpec) throws -> [String])? = nil) throws -> JobResult {
         let started = monotonicSeconds()
         let staging = try StagingDirectory(finalPath: outputDirectory)
         let spec = job.spec
@@ -47,6 +52,18 @@ public enum JobRunner {
             let t0 = monotonicSeconds()
             try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel)
             timings["decode+thumbnails"] = monotonicSeconds() - t0
+        }
+
+        if let outputCheck {
+            var violations: [String] = []
+            for (r, made) in zip(spec.renditions, report?.renditions ?? []) { violations += try outputCheck(made.path, r) }
+            if !violations.isEmpty {
+                for made in report?.renditions ?? [] { try FileManager.default.removeItem(atPath: made.path) }
+                let result = JobResult(input: spec.input, outputs: [], timings: [:], violations: violations)
+                try result.write(to: staging.path + "/result.json")
+                try staging.commit()
+                throw PipelineError.specViolations(violations)
+            }
         }
 
         var outputs: [JobResult.Output] = []

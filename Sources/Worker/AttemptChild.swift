@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Media
 import Pipeline
+import Verify
 
 /// The child side of an attempt (`mediaworker attempt`): runs one job spec read from stdin, writes progress
 /// lines (``CoreProgress/jsonLine``) and, last, one event line on stdout, which the worker reads:
@@ -11,9 +12,8 @@ public enum AttemptChild {
     public static func run(spec: Data, output: String, inputRoot: String, jobsDirectory: String, threads: Int) -> Int32 {
         do {
             let job = try JobSpecLoader(jobsDirectory: jobsDirectory, inputRoot: inputRoot).load(data: spec)
-            let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads)) { p in
-                writeLine(p.jsonLine)
-            }
+            let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
+                                           progress: { writeLine($0.jsonLine) }, outputCheck: PlatformCheck.outputCheck)
             let resultJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
             writeLine(try json(["event": "succeeded", "result": resultJSON]))
             return 0

@@ -9,7 +9,8 @@ struct MediaWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
-        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Serve.self, Attempt.self]
+        subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Serve.self,
+                      VerifyCommand.self, CheckSpec.self, Attempt.self]
     )
 
     static func main() async {

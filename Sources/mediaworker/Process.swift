@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Verify
 
 struct Process: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,8 @@ struct Process: ParsableCommand {
         let printer = ProgressPrinter(progress == "json" ? .json : progress == "none" ? .none : .auto)
         let result = try Fail.reporting {
             let job = try JobSpecLoader(jobsDirectory: jobsDir, inputRoot: inputRoot).load(path: spec)
-            return try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads), progress: printer.report)
+            return try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads), progress: printer.report,
+                                     outputCheck: PlatformCheck.outputCheck)
         }
         var lines = ["\(output):"]
         for o in result.outputs {

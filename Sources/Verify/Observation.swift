@@ -1,0 +1,49 @@
+import Foundation
+import Imaging
+import Media
+import Pipeline
+
+/// Reading what an output is, shared by recording a manifest and checking against one.
+enum Observation {
+    static func structure(_ f: OutputFacts) -> Structure {
+        let v = f.video, a = f.audio
+        return Structure(container: f.containerKind, videoCodec: v?.codec ?? "none", profile: v?.profile, pixelFormat: v?.pixelFormat,
+                         width: v?.width ?? 0, height: v?.height ?? 0,
+                         sampleAspect: ratio(v?.sampleAspectRatio), displayAspect: ratio(v?.displayAspectRatio),
+                         audioCodec: a?.codec, audioProfile: a?.profile, sampleRate: a?.sampleRate, channels: a?.channels,
+                         moovBeforeMdat: f.info.moovBeforeMdat ?? false, editList: f.info.hasEditList ?? false,
+                         closedGop: f.scan.closedGOP)
+    }
+
+    static func ratio(_ r: Rational?) -> String {
+        guard let r, r.isValid else { return "unknown" }
+        return "\(r.num):\(r.den)"
+    }
+
+    static func measure(_ path: String, job: ResolvedJob, rendition: RenditionSpec) throws -> VideoMeasurement {
+        let plan = try job.spec.watermark.map {
+            try WatermarkPlan(spec: $0, fontPath: job.watermarkFontPath, imagePath: job.watermarkImagePath)
+        }
+        return try QualityMeter.measure(output: path, source: job.inputPath, rendition: rendition, watermark: plan)
+    }
+
+    static func image(_ path: String) throws -> (image: RGBAImage, dhash: UInt64) {
+        let image = try PNG.read(path: path)
+        return (image, Metrics.dHash(image))
+    }
+
+    static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - s.count)) + s
+    }
+
+    /// The outputs a finished job lists in its `result.json`.
+    static func results(in directory: String) throws -> JobResult {
+        let path = directory + "/result.json"
+        do {
+            return try JSONDecoder().decode(JobResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw VerifyError.manifest(path, "cannot read the job's result: \(error)")
+        }
+    }
+}
