@@ -45,7 +45,7 @@ public enum JobRunner {
             timings = report!.timings
         } else if let tap {
             let t0 = monotonicSeconds()
-            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel)
+            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel, threads: options.resolvedThreads)
             timings["decode+thumbnails"] = monotonicSeconds() - t0
         }
 
