@@ -50,7 +50,7 @@ public enum JobRunner {
             timings = report!.timings
         } else if let tap {
             let t0 = monotonicSeconds()
-            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel)
+            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel, threads: options.resolvedThreads)
             timings["decode+thumbnails"] = monotonicSeconds() - t0
         }
 
@@ -98,30 +98,5 @@ public enum JobRunner {
         try result.write(to: staging.path + "/result.json")
         try staging.commit()
         return result
-    }
-}
-
-/// Decode-only pass for thumbnail-only jobs: the tap sees every frame until its last target.
-enum ThumbnailPass {
-    static func run(input: InputContainer, stream: Int, tap: ThumbnailTap, cancel: CancellationToken) throws {
-        let decoder = try Decoder(input: input, stream: stream, threads: 0)
-        let packet = try Packet(), frame = try Frame()
-        var start: Double?
-        func drain() throws {
-            while try decoder.receive(into: frame) == .frame {
-                let t = Double(frame.pts ?? 0) * decoder.timeBase.double
-                if start == nil { start = t }
-                try tap.offer(frame, time: t - start!)
-            }
-        }
-        while try input.read(into: packet) {
-            if cancel.isCancelled { throw PipelineError.cancelled }
-            guard packet.streamIndex == Int32(stream) else { continue }
-            while try !decoder.send(packet) { try drain() }
-            try drain()
-        }
-        try decoder.send(nil)
-        try drain()
-        try tap.finish()
     }
 }

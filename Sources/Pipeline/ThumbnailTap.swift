@@ -34,6 +34,13 @@ public final class ThumbnailTap: FrameTap {
         self.rotation = rotation
     }
 
+    /// A frame this close before a target counts as at the target (half a frame at 30 fps).
+    static let tolerance = 0.5 / 30
+
+    /// The earliest target not yet served; nil when every target has its shot. A frame whose time plus
+    /// `tolerance` is below it changes nothing but the remembered last frame (see `offer`).
+    public var pendingTarget: Double? { next < targets.count ? targets[next] : nil }
+
     /// Evenly spaced times in (0, duration): the middles of `count` equal parts.
     public static func evenTimes(count: Int, duration: Double) -> [Double] {
         guard count > 0, duration > 0 else { return [] }
@@ -60,7 +67,7 @@ public final class ThumbnailTap: FrameTap {
         last = (try frame.reference(), time)
         while next < targets.count {
             let target = targets[next]
-            guard time + 0.5 / 30 >= target else { return }
+            guard time + Self.tolerance >= target else { return }
             if time > target + window, let b = best {
                 take(b.time, b.image)
                 continue
