@@ -50,7 +50,8 @@ public enum JobRunner {
             timings = report!.timings
         } else if let tap {
             let t0 = monotonicSeconds()
-            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel, threads: options.resolvedThreads)
+            try ThumbnailPass.run(input: probe, stream: videoIndex, tap: tap, cancel: options.cancel, threads: options.resolvedThreads,
+                                  progress: progress)
             timings["decode+thumbnails"] = monotonicSeconds() - t0
         }
 

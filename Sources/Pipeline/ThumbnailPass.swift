@@ -36,10 +36,14 @@ enum ThumbnailPass {
 
     /// - Parameter threads: decoder threads (0: FFmpeg's choice).
     @discardableResult
+    /// - Parameter progress: called at most every 0.5 s with the frames decoded and the share of targets
+    ///   served (the worker's stall detector watches it), and once at the end.
     static func run(input: InputContainer, stream: Int, tap: ThumbnailTap, cancel: CancellationToken,
-                    threads: Int = 0, strategy: Strategy = .fast) throws -> Report {
+                    threads: Int = 0, strategy: Strategy = .fast,
+                    progress: ((CoreProgress) -> Void)? = nil) throws -> Report {
         let walk = try ThumbnailWalk(input: input, stream: stream, tap: tap, cancel: cancel, threads: threads,
                                      strategy: strategy)
+        walk.progress = progress
         try walk.run()
         return walk.report
     }
@@ -60,6 +64,9 @@ private final class ThumbnailWalk {
     /// Packets shown at or after this (absolute seconds) are never skipped.
     private let skipLimit: Double
     private(set) var report = ThumbnailPass.Report()
+    var progress: ((CoreProgress) -> Void)?
+    private let started = monotonicSeconds()
+    private var lastProgress = monotonicSeconds()
 
     /// Time of the first frame shown (absolute seconds); frame times are relative to it.
     private var start: Double?
@@ -124,6 +131,7 @@ private final class ThumbnailWalk {
             try drain()
         }
         try tap.finish()
+        if progress != nil { reportProgress() }
     }
 
     private func drain() throws {
@@ -136,6 +144,17 @@ private final class ThumbnailWalk {
             lastOffered = time
             try tap.offer(frame, time: time)
         }
+        if progress != nil, monotonicSeconds() - lastProgress >= 0.5 { reportProgress() }
+    }
+
+    private func reportProgress() {
+        let now = monotonicSeconds()
+        lastProgress = now
+        let elapsed = now - started
+        let fraction = tap.servedFraction
+        progress?(CoreProgress(frames: Int64(report.framesDecoded), total: nil, fraction: fraction,
+                               fps: elapsed > 0 ? Double(report.framesDecoded) / elapsed : 0, elapsed: elapsed,
+                               eta: fraction > 0 && fraction < 1 ? elapsed * (1 - fraction) / fraction : nil))
     }
 
     /// The keyframe to seek to for the pending target, when it lies in a later GOP than the one being read.

@@ -41,6 +41,9 @@ public final class ThumbnailTap: FrameTap {
     /// `tolerance` is below it changes nothing but the remembered last frame (see `offer`).
     public var pendingTarget: Double? { next < targets.count ? targets[next] : nil }
 
+    /// Targets served so far, as a fraction of all (1 when there are none).
+    public var servedFraction: Double { targets.isEmpty ? 1 : Double(min(next, targets.count)) / Double(targets.count) }
+
     /// Evenly spaced times in (0, duration): the middles of `count` equal parts.
     public static func evenTimes(count: Int, duration: Double) -> [Double] {
         guard count > 0, duration > 0 else { return [] }
