@@ -1,21 +1,29 @@
 import Foundation
 import HummingbirdTesting
 import NIOCore
-import Pipeline
 import Queue
 import Server
 import Testing
+import Worker
+import Logging
 
 @Suite("Real socket")
 struct LiveServerTests {
-    /// Until `serve --work` exists in this tree, the test plays the worker with the real pipeline: it claims the job
-    /// from the queue, runs it with `JobRunner` (on its own thread) into `<output-root>/<id>/`, and completes it.
-    @Test("signed hook for a sample clip over TCP, the job processed, polled through the API, a thumbnail fetched")
+    /// The real worker runs beside the server (as `serve --work` adds it): it claims the job and runs the attempt in
+    /// a child process, the built `mediaworker attempt`.
+    @Test("signed hook for a sample clip over TCP, the job processed by the worker, polled through the API, a thumbnail fetched")
     func endToEnd() async throws {
         let harness = try await ServerHarness.make()
         let sample = ServerHarness.repository.appendingPathComponent("samples/campaign-16x9.mp4").path
         try FileManager.default.copyItem(atPath: sample, toPath: harness.uploadRoot + "/campaign.mp4")
         defer { try? FileManager.default.removeItem(at: harness.directory) }
+        var quiet = Logger(label: "test.worker")
+        quiet.logLevel = .error
+        let worker = try Worker(queue: harness.queue, configuration: WorkerConfiguration(
+            workerID: "live-test", inputRoot: harness.uploadRoot, outputRoot: harness.outputRoot,
+            jobsDirectory: harness.configuration.jobsDirectory, threadsPerAttempt: 2, pollSeconds: 0.2,
+            childCommand: [Self.mediaworker, "attempt"]), logger: quiet)
+        let working = Task { try await worker.run() }
 
         try await harness.application().test(.live) { client in
             #expect(client.port != nil)
@@ -24,14 +32,12 @@ struct LiveServerTests {
             #expect(response.status == .accepted, "\(response.text)")
             let id = try #require(try response.json()["job"] as? String)
 
-            let worker = Task { try await Self.work(harness) }
             var state = ""
-            for _ in 0..<240 where state != "succeeded" && state != "dead" {
+            for _ in 0..<480 where state != "succeeded" && state != "dead" {
                 let shown = try await client.api(harness, .get, "/api/jobs/\(id)").json()
                 state = (shown["job"] as? [String: Any])?["state"] as? String ?? ""
                 if state != "succeeded" { try await Task.sleep(for: .milliseconds(250)) }
             }
-            try await worker.value
             #expect(state == "succeeded")
 
             let detail = try await client.api(harness, .get, "/api/jobs/\(id)").json()
@@ -43,23 +49,20 @@ struct LiveServerTests {
             #expect(size.width == 320)
             #expect(size.height == 180)  // the clip is 1280×720
         }
+        worker.requestShutdown()
+        try await working.value
         await harness.queue.close()
     }
 
-    /// One attempt, as the worker does it: claim, load the spec under the upload root, run, complete.
-    static func work(_ harness: ServerHarness) async throws {
-        let claimed = try #require(try await harness.queue.claim(workerID: "live-test", leaseSeconds: 120))
-        let loader = JobSpecLoader(jobsDirectory: harness.configuration.jobsDirectory, inputRoot: harness.uploadRoot)
-        let job = try loader.load(data: Data(claimed.job.spec.utf8))
-        let output = harness.outputRoot + "/" + claimed.job.id
-        // Blocking C work runs on a thread of its own, never on the cooperative pool.
-        let result: JobResult = try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: 2)) })
-            }
-            thread.start()
+    /// The built `mediaworker` executable, beside the test runner.
+    static var mediaworker: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("mediaworker").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
         }
-        let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-        try await harness.queue.complete(jobID: claimed.job.id, token: claimed.token, result: text)
+        return ServerHarness.repository.appendingPathComponent(".build/debug/mediaworker").path
     }
 }

@@ -62,8 +62,11 @@ final class ServerHarness: Sendable {
         configure(&configuration)
         var logger = Logger(label: "tests.server")
         logger.logLevel = .critical
+        // A failed fixture job must not become runnable again in the middle of a test on a slow machine (the default
+        // backoff is 5 s): an hour keeps `claim` on the job each fixture just enqueued.
         let queue = try await QueueFactory.open(
-            url: .sqlite(path: directory.appendingPathComponent("queue.sqlite").path), logger: logger)
+            url: .sqlite(path: directory.appendingPathComponent("queue.sqlite").path),
+            configuration: QueueConfiguration(backoff: Backoff(base: 3600, cap: 3600, jitter: 0)), logger: logger)
         return ServerHarness(directory: directory, queue: queue, clock: TestClock(), configuration: configuration)
     }
 

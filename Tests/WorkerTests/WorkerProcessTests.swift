@@ -20,14 +20,17 @@ import Testing
         return process
     }
 
-    /// A job long enough to be caught in the middle: 20 s of 640×360 through one thread at x264's medium preset.
+    /// A job long enough to be caught in the middle: 40 s of 640×360 through one thread at x264's medium preset
+    /// (about 10 s of work on an idle machine).
     func longJob(_ dir: String) throws -> String {
-        try S.makeClip(dir + "/in/long.mp4", seconds: 20, size: "640x360")
+        try S.makeClip(dir + "/in/long.mp4", seconds: 40, size: "640x360")
         return #"{"version": 1, "input": "long.mp4", "renditions": [{"name": "full", "width": 640, "height": 360, "fit": "cover", "crf": 20, "preset": "medium"}]}"#
     }
 
-    func waitForProgress(_ queue: any JobQueue, _ id: String) async throws -> Bool {
-        try await S.eventually(within: 60) { (try await queue.job(id)?.progress ?? 0) > 0 }
+    /// Waits until the job's attempt runs: its child process exists (checked in /proc, not through heartbeats,
+    /// which a loaded machine may delay).
+    func waitForChild(_ dir: String, _ id: String) async throws -> Bool {
+        try await S.eventually(within: 120) { !S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty }
     }
 
     @Test("kill -9 of the worker mid-job: its child dies with it, the lease expires, another worker completes the job; one output set, nothing half-written visible")
@@ -37,8 +40,8 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: try longJob(dir)).job.id
         let first = try startWorker(dir, ["--lease-seconds", "2", "--threads", "1"])
-        #expect(try await waitForProgress(queue, id))
-        #expect(!S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty, "no child found")
+        #expect(try await waitForChild(dir, id))
+        try await Task.sleep(for: .seconds(1))
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         #expect(try await S.eventually(within: 5) { S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty },
@@ -66,11 +69,12 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: try longJob(dir)).job.id
         let worker = try startWorker(dir, ["--grace-seconds", "1", "--lease-seconds", "3", "--threads", "1"])
-        #expect(try await waitForProgress(queue, id))
+        #expect(try await waitForChild(dir, id))
+        try await Task.sleep(for: .seconds(1))
         let sent = Date()
         kill(worker.processIdentifier, SIGTERM)
         worker.waitUntilExit()
-        #expect(Date().timeIntervalSince(sent) < 4, "exited \(Date().timeIntervalSince(sent)) s after SIGTERM")
+        #expect(Date().timeIntervalSince(sent) < 10, "exited \(Date().timeIntervalSince(sent)) s after SIGTERM")
         #expect(worker.terminationStatus == 0)
         let job = try #require(try await queue.job(id))
         #expect(job.state == .queued && job.attempts == 0)
@@ -87,7 +91,7 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: S.spec(input: "clip.mp4")).job.id
         let worker = try startWorker(dir, ["--grace-seconds", "60"])
-        #expect(try await S.eventually(within: 30) { try await queue.job(id)?.state == .running })
+        #expect(try await waitForChild(dir, id))
         kill(worker.processIdentifier, SIGTERM)
         worker.waitUntilExit()
         #expect(worker.terminationStatus == 0)
