@@ -27,10 +27,21 @@ import Testing
         return #"{"version": 1, "input": "long.mp4", "renditions": [{"name": "full", "width": 640, "height": 360, "fit": "cover", "crf": 20, "preset": "medium"}]}"#
     }
 
-    /// Waits until the job's attempt runs: its child process exists (checked in /proc, not through heartbeats,
-    /// which a loaded machine may delay).
-    func waitForChild(_ dir: String, _ id: String) async throws -> Bool {
-        try await S.eventually(within: 120) { !S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty }
+    /// Waits until the job's attempt runs (its child process shows in /proc), lets it work `after` seconds, then
+    /// sends `signal` to the worker. Blocking on purpose: when the whole suite runs, other tests' blocking work can
+    /// starve the cooperative pool for minutes, and an `await`-based poll would wake only after the job is over.
+    /// Returns when the signal was sent (false: no child within two minutes).
+    func signalWhenChildRuns(_ dir: String, _ id: String, _ worker: Process, _ signal: Int32, after: Double = 1) -> Bool {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if !S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty {
+                usleep(UInt32(after * 1_000_000))
+                kill(worker.processIdentifier, signal)
+                return true
+            }
+            usleep(20_000)
+        }
+        return false
     }
 
     @Test("kill -9 of the worker mid-job: its child dies with it, the lease expires, another worker completes the job; one output set, nothing half-written visible")
@@ -40,9 +51,7 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: try longJob(dir)).job.id
         let first = try startWorker(dir, ["--lease-seconds", "2", "--threads", "1"])
-        #expect(try await waitForChild(dir, id))
-        try await Task.sleep(for: .seconds(1))
-        kill(first.processIdentifier, SIGKILL)
+        #expect(signalWhenChildRuns(dir, id, first, SIGKILL))
         first.waitUntilExit()
         #expect(try await S.eventually(within: 5) { S.processes(containing: "attempt --output \(dir)/out/\(id)").isEmpty },
                 "the child outlived its killed worker")
@@ -69,10 +78,8 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: try longJob(dir)).job.id
         let worker = try startWorker(dir, ["--grace-seconds", "1", "--lease-seconds", "3", "--threads", "1"])
-        #expect(try await waitForChild(dir, id))
-        try await Task.sleep(for: .seconds(1))
+        #expect(signalWhenChildRuns(dir, id, worker, SIGTERM))
         let sent = Date()
-        kill(worker.processIdentifier, SIGTERM)
         worker.waitUntilExit()
         #expect(Date().timeIntervalSince(sent) < 10, "exited \(Date().timeIntervalSince(sent)) s after SIGTERM")
         #expect(worker.terminationStatus == 0)
@@ -91,8 +98,7 @@ import Testing
         let queue = try await S.queue(in: dir)
         let id = try await queue.enqueue(spec: S.spec(input: "clip.mp4")).job.id
         let worker = try startWorker(dir, ["--grace-seconds", "60"])
-        #expect(try await waitForChild(dir, id))
-        kill(worker.processIdentifier, SIGTERM)
+        #expect(signalWhenChildRuns(dir, id, worker, SIGTERM, after: 0))
         worker.waitUntilExit()
         #expect(worker.terminationStatus == 0)
         #expect(try await queue.job(id)?.state == .succeeded)
