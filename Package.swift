@@ -71,5 +71,13 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", .product(name: "Logging", package: "swift-log")]),
+        // Hostile inputs and faults through the real worker (issue 7, parts 1 and 2).
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "Worker", "Queue", "Pipeline", "Media",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

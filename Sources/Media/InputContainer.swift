@@ -51,6 +51,13 @@ public final class InputContainer {
             throw MediaError.refused("open input", "format '\(formatName)' is not allowed by the input policy", file: path)
         }
 
+        // MP4 data references are off in the demuxer (its track would just be empty): say why instead.
+        if formatName.split(separator: ",").contains("mov"), MP4Layout.read(path: path)?.hasExternalDataReference == true {
+            var closing: UnsafeMutablePointer<AVIOContext>? = io
+            avio_closep(&closing)
+            throw MediaError.refused("open input", "a track's data is in another file or URL (external data reference)", file: path)
+        }
+
         if formatName == "png_pipe" {
             do { try Self.checkPNGHeader(path: path, policy: policy) } catch {
                 var closing: UnsafeMutablePointer<AVIOContext>? = io

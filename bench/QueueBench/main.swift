@@ -41,7 +41,10 @@ struct QueueBench {
                     return count
                 }
             }
-            return try await group.reduce(0, +)
+            // A loop, not `group.reduce`: Swift 6.3 refuses to send the main-actor-isolated group to it.
+            var total = 0
+            for try await count in group { total += count }
+            return total
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
