@@ -76,7 +76,9 @@ public final class InputContainer {
         ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         ctx.pointee.interrupt_callback = interrupt.callback
         ctx.pointee.io_open = { _, _, _, _, _ in mw_averror_eperm() }
-        ctx.pointee.max_streams = Int32(policy.maxStreams)
+        // The demuxer's own cap sits far above the policy's limit, which is checked as soon as the header is read
+        // (before any decoder opens): at the cap the demuxer only says "Cannot allocate memory".
+        ctx.pointee.max_streams = Int32(max(policy.maxStreams, Self.demuxerStreamCap))
         ctx.pointee.probesize = policy.probeSize
         ctx.pointee.max_analyze_duration = Int64(policy.analyzeDuration * 1_000_000)
         var demuxOptions: OpaquePointer? = nil
@@ -116,10 +118,18 @@ public final class InputContainer {
         avio_closep(&io)
     }
 
+    /// Streams the demuxer may create while reading a header (see `max_streams` above).
+    static let demuxerStreamCap = 1000
+
     private static func openError(_ code: Int32, interrupt: InterruptState, path: String, policy: InputPolicy) -> MediaError {
         if code == AVCode.exit || interrupt.shouldStop {
             if interrupt.expired { return .deadline("open input", seconds: policy.deadline ?? 0, file: path) }
             return .cancelled(file: path)
+        }
+        if code == mw_averror_enomem() {
+            // What a demuxer says when the header declares more than `demuxerStreamCap` streams (or a header too
+            // big to hold): another attempt would fail the same way.
+            return .refused("open input", "the header needs more than the memory or stream limit (at most \(demuxerStreamCap) streams are read)", file: path)
         }
         if code == mw_averror_eperm() {
             return .refused("open input", "the file refers to another file or URL (nested opens are refused)", file: path)

@@ -22,6 +22,9 @@ import Testing
         case .thumbnails:
             object["input"] = file
             object["thumbnails"] = ["count": 1, "width": 64]
+        case .fullHD:
+            object["input"] = file
+            object["renditions"] = [["name": "full", "width": 1920, "height": 1080, "fit": "cover", "crf": 30, "preset": "ultrafast"]]
         case .watermark:
             object["input"] = HostileCase.goodClip
             object["renditions"] = [rendition]

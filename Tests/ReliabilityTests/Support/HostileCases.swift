@@ -10,6 +10,8 @@ struct HostileCase: Sendable {
         case thumbnails
         /// The good clip with `file` (a PNG) as the watermark image.
         case watermark
+        /// One 1920×1080 rendition of `file`.
+        case fullHD
     }
 
     enum Outcome: Sendable, Equatable {
@@ -84,16 +86,26 @@ extension HostileCase {
                     outcome: refused("ffv1", "not allowed")) { f in
             try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x120:d=1", "-c:v", "ffv1", f.input + "/ffv1.mkv"])
         },
-        HostileCase(name: "H.264 stream claiming 16384×16384", file: "huge-h264.mkv", spec: .transcode,
-                    outcome: refused("16384", "limit")) { f in
-            let raw = f.path + "/tiny.h264"
-            try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=64x64:r=25:d=0.4", "-c:v", "libx264", "-preset", "ultrafast",
-                                "-profile:v", "baseline", "-bsf:v", "h264_mp4toannexb", "-f", "h264", raw])
-            let patched = try MediaForge.h264ClaimingSize(annexB: Data(contentsOf: URL(fileURLWithPath: raw)), width: 16384, height: 16384)
-            try patched.write(to: URL(fileURLWithPath: raw))
-            try Harness.ffmpeg(["-f", "h264", "-framerate", "25", "-i", raw, "-c", "copy", f.input + "/huge-h264.mkv"])
+        HostileCase(name: "H.264 stream claiming 16384×8192 (134 Mpx) in Matroska", file: "huge-h264.mkv", spec: .transcode,
+                    outcome: refused("16384×8192", "limit")) { f in
+            try hugeH264(f, width: 16384, height: 8192, output: "huge-h264.mkv")
+        },
+        // FFmpeg itself finds 16384×16384 invalid (its picture-size check): the stream has no usable SPS.
+        HostileCase(name: "H.264 stream claiming 16384×16384 in MPEG-TS", file: "huge-h264.ts", spec: .transcode,
+                    outcome: .dead(anyOf: [["damaged"], ["limit"]], retryable: false)) { f in
+            try hugeH264(f, width: 16384, height: 16384, output: "huge-h264.ts")
         },
     ]
+
+    /// A tiny H.264 stream whose SPS claims `width`×`height`, muxed (copied, not decoded) by ffmpeg.
+    static func hugeH264(_ f: Harness.Folder, width: Int, height: Int, output: String) throws {
+        let raw = f.path + "/\(output).h264"
+        try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=64x64:r=25:d=0.4", "-c:v", "libx264", "-preset", "ultrafast",
+                            "-profile:v", "baseline", "-bsf:v", "h264_mp4toannexb", "-f", "h264", raw])
+        let patched = try MediaForge.h264ClaimingSize(annexB: Data(contentsOf: URL(fileURLWithPath: raw)), width: width, height: height)
+        try patched.write(to: URL(fileURLWithPath: raw))
+        try Harness.ffmpeg(["-f", "h264", "-framerate", "25", "-i", raw, "-c", "copy", f.input + "/" + output])
+    }
 
     static let playlists: [HostileCase] = [
         HostileCase(name: "HLS playlist named .mp4, local-file segment outside the root", file: "hls-local.mp4", spec: .transcode,
@@ -197,7 +209,7 @@ extension HostileCase {
 
     /// Run on its own (it takes the attempt's whole timeout, twice): a few KB that make hours of work.
     static let bomb = HostileCase(
-        name: "decode-time bomb: two frames 3.9 h apart (hours of constant-rate output)", file: "bomb.mkv", spec: .transcode,
+        name: "decode-time bomb: two frames 3.9 h apart (hours of constant-rate 1080p output)", file: "bomb.mkv", spec: .fullHD,
         outcome: .dead(anyOf: [["killed", "timeout"]], retryable: true)) { f in
         try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x120:r=1:d=2", "-vf", "setpts=N*14000/TB",
                             "-fps_mode", "passthrough", "-c:v", "libx264", "-preset", "ultrafast", f.input + "/bomb.mkv"])
