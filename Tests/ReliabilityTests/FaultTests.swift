@@ -18,13 +18,20 @@ import Worker
         return c
     }
 
-    /// A job that runs for a few seconds on one thread: 6 s of 320×240 through x264's medium preset.
-    func slowJob(_ f: H.Folder, seconds: Double = 6) throws -> String {
-        try H.clip(f.input + "/slow.mp4", seconds: seconds, size: "320x240")
-        return #"{"version": 1, "input": "slow.mp4", "renditions": [{"name": "full", "width": 320, "height": 240, "fit": "cover", "crf": 20, "preset": "medium"}], "thumbnails": {"count": 2, "width": 64}}"#
+    /// A job that runs for seconds on one thread: `seconds` of 640×360 through x264's medium preset.
+    func slowJob(_ f: H.Folder, seconds: Double = 10) throws -> String {
+        try H.clip(f.input + "/slow.mp4", seconds: seconds, size: "640x360")
+        return #"{"version": 1, "input": "slow.mp4", "renditions": [{"name": "full", "width": 640, "height": 360, "fit": "cover", "crf": 20, "preset": "medium"}], "thumbnails": {"count": 2, "width": 64}}"#
     }
 
     static let slowOutputs: Set<String> = ["full.mp4", "thumb-01.png", "thumb-02.png", "result.json"]
+
+    /// Bytes written so far under the job's staging folders (`.<id>.partial-*`).
+    func stagedBytes(_ f: H.Folder, _ id: String) -> Int {
+        H.allFiles(under: f.output).filter { $0.hasPrefix(".\(id).partial-") }.reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: f.output + "/" + name)[.size] as? Int) ?? 0)
+        }
+    }
 
     func childOf(_ f: H.Folder, _ id: String) -> [Int32] { H.processes(containing: "attempt --output \(f.output)/\(id)") }
 
@@ -50,7 +57,8 @@ import Worker
         let worker = try Worker(queue: queue, configuration: configuration(f), logger: H.quietLogger)
         let run = Task { try await worker.run() }
 
-        #expect(try await H.eventually(within: 120) { (try await queue.job(id)?.progress ?? 0) > 0 }, "no progress seen")
+        // Mid-job: the child runs and its staging folder already holds part of the video.
+        #expect(try await H.eventually(within: 120) { childOf(f, id).count == 1 && stagedBytes(f, id) > 0 }, "no child at work")
         let children = childOf(f, id)
         try #require(children.count == 1, "children: \(children)")
         kill(children[0], SIGKILL)
@@ -110,7 +118,7 @@ import Worker
         let f = try H.folder()
         defer { f.remove() }
         let base = try await H.sqliteQueue(f.queuePath)
-        let id = try await base.enqueue(spec: try slowJob(f, seconds: 10)).job.id
+        let id = try await base.enqueue(spec: try slowJob(f, seconds: 20)).job.id
         let gated = GatedQueue(base)
         // Worker A: a 2 s lease whose heartbeats never arrive (it does not know).
         let first = try Worker(queue: gated, configuration: configuration(f) { $0.workerID = "worker-a"; $0.leaseSeconds = 2 },
@@ -125,7 +133,7 @@ import Worker
         let second = Process()
         second.executableURL = URL(fileURLWithPath: H.mediaworker)
         second.arguments = ["work", "--queue", "sqlite:\(f.queuePath)", "--drain", "--input-root", f.input, "--output-root", f.output,
-                            "--jobs-dir", H.jobsDirectory, "--threads", "1", "--log-level", "warning"]
+                            "--jobs-dir", H.jobsDirectory, "--threads", "0", "--log-level", "warning"]
         second.standardOutput = FileHandle.nullDevice
         second.standardError = FileHandle.nullDevice
         try second.run()

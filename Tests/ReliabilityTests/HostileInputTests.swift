@@ -154,7 +154,8 @@ import Testing
                 #expect(Self.accessTime(path) == 946_684_800, "\(path) was read")
             }
         }
-        print("hostile inputs:\n  " + report.joined(separator: "\n  "))
+        print("hostile inputs (planted files' access times \(atimeWorks ? "checked" : "not recorded by this file system: not checked")):\n  "
+              + report.joined(separator: "\n  "))
         await queue.close()
     }
 

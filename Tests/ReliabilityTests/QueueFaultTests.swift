@@ -59,7 +59,7 @@ import Testing
         logger.logLevel = .critical
         let queue = try await QueueFactory.open(url: cluster.url, configuration: QueueConfiguration(operationTimeout: .seconds(5)), logger: logger)
         var ids: [String] = []
-        for i in 0..<10 { ids.append(try await queue.enqueue(spec: i % 4 == 3 ? Self.transcodeSpec : Self.thumbnailsSpec).job.id) }
+        for i in 0..<16 { ids.append(try await queue.enqueue(spec: i % 4 == 3 ? Self.transcodeSpec : Self.thumbnailsSpec).job.id) }
 
         let worker = try H.startWorker([
             "work", "--queue", cluster.url, "--drain", "--input-root", f.input, "--output-root", f.output,
@@ -69,6 +69,13 @@ import Testing
         let unfinished = try await queue.list(state: nil, limit: 100).filter { $0.state != .succeeded }.count
         try cluster.run("restart")
         #expect(unfinished > 0 && worker.isRunning, "the restart must come while work remains")
+        // Then a longer outage: the server down for 3 s while the worker runs attempts and claims.
+        #expect(try await H.eventually(within: 120) { (try await settle { try await queue.stats() })[.succeeded] >= 5 })
+        let remaining = try await queue.list(state: nil, limit: 100).filter { $0.state != .succeeded }.count
+        try cluster.run("halt")
+        try await Task.sleep(for: .seconds(3))
+        try cluster.run("start")
+        #expect(remaining > 0 && worker.isRunning, "the outage must come while work remains")
 
         #expect(try await H.eventually(within: 180) { !worker.isRunning }, "the worker did not finish")
         if worker.isRunning { worker.terminate() }
@@ -83,6 +90,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(f.output)/\(id)/result.json"))
         }
         #expect(H.strayEntries(in: f.output, finals: Set(ids)).isEmpty)
+        #expect(log.contains("connectionError"), "the worker never saw the server go away")
+        let troubles = log.split(separator: "\n").filter { $0.contains("error") || $0.contains("warning") }
+        print("worker's errors and warnings around the restart (\(troubles.count)):\n" + troubles.prefix(20).joined(separator: "\n"))
         await queue.close()
     }
 
