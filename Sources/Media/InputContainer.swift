@@ -102,7 +102,12 @@ public final class InputContainer {
         if Int(opened.pointee.nb_streams) > policy.maxStreams {
             throw MediaError.refused("open input", "\(opened.pointee.nb_streams) streams, over the limit of \(policy.maxStreams)", file: path)
         }
-        let infoCode = avformat_find_stream_info(opened, nil)
+        // Probing decodes a few frames of every stream: under the decoders' pixel limit, or a tiny file whose
+        // streams claim huge pictures makes it allocate hundreds of MB per stream.
+        var streamOptions = [OpaquePointer?](repeating: nil, count: Int(opened.pointee.nb_streams))
+        for i in streamOptions.indices { av_dict_set_int(&streamOptions[i], "max_pixels", policy.maxPixels, 0) }
+        let infoCode = streamOptions.withUnsafeMutableBufferPointer { avformat_find_stream_info(opened, $0.baseAddress) }
+        for i in streamOptions.indices { av_dict_free(&streamOptions[i]) }
         if infoCode < 0 { throw Self.openError(infoCode, interrupt: interrupt, path: path, policy: policy) }
         if Int(opened.pointee.nb_streams) > policy.maxStreams {
             throw MediaError.refused("open input", "more than \(policy.maxStreams) streams", file: path)

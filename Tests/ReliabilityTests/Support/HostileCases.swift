@@ -90,6 +90,11 @@ extension HostileCase {
                     outcome: refused("16384×8192", "limit")) { f in
             try hugeH264(f, width: 16384, height: 8192, output: "huge-h264.mkv")
         },
+        // Probing decodes a frame of every stream: sixteen such claims must not cost sixteen huge pictures.
+        HostileCase(name: "16 H.264 streams, each claiming 16384×8192", file: "huge-h264-x16.mkv", spec: .transcode,
+                    outcome: refused("16384×8192", "limit")) { f in
+            try hugeH264(f, width: 16384, height: 8192, output: "huge-h264-x16.mkv", copies: 16)
+        },
         // FFmpeg itself finds 16384×16384 invalid (its picture-size check): the stream has no usable SPS.
         HostileCase(name: "H.264 stream claiming 16384×16384 in MPEG-TS", file: "huge-h264.ts", spec: .transcode,
                     outcome: .dead(anyOf: [["damaged"], ["limit"]], retryable: false)) { f in
@@ -98,13 +103,14 @@ extension HostileCase {
     ]
 
     /// A tiny H.264 stream whose SPS claims `width`×`height`, muxed (copied, not decoded) by ffmpeg.
-    static func hugeH264(_ f: Harness.Folder, width: Int, height: Int, output: String) throws {
+    static func hugeH264(_ f: Harness.Folder, width: Int, height: Int, output: String, copies: Int = 1) throws {
         let raw = f.path + "/\(output).h264"
         try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=64x64:r=25:d=0.4", "-c:v", "libx264", "-preset", "ultrafast",
                             "-profile:v", "baseline", "-bsf:v", "h264_mp4toannexb", "-f", "h264", raw])
         let patched = try MediaForge.h264ClaimingSize(annexB: Data(contentsOf: URL(fileURLWithPath: raw)), width: width, height: height)
         try patched.write(to: URL(fileURLWithPath: raw))
-        try Harness.ffmpeg(["-f", "h264", "-framerate", "25", "-i", raw, "-c", "copy", f.input + "/" + output])
+        let maps = (0..<copies).flatMap { _ in ["-map", "0:v"] }
+        try Harness.ffmpeg(["-f", "h264", "-framerate", "25", "-i", raw] + maps + ["-c", "copy", f.input + "/" + output])
     }
 
     static let playlists: [HostileCase] = [
