@@ -134,7 +134,7 @@ public final class InputContainer {
         if code == mw_averror_enomem() {
             // What a demuxer says when the header declares more than `demuxerStreamCap` streams (or a header too
             // big to hold): another attempt would fail the same way.
-            return .refused("open input", "the header needs more than the memory or stream limit (at most \(demuxerStreamCap) streams are read)", file: path)
+            return .refused("open input", "the demuxer ran out of room reading the header (over \(demuxerStreamCap) streams, or a header too large)", file: path)
         }
         if code == mw_averror_eperm() {
             return .refused("open input", "the file refers to another file or URL (nested opens are refused)", file: path)

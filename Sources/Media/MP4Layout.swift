@@ -29,7 +29,7 @@ public struct MP4Layout: Sendable {
             guard let (type, size, header) = boxHeader(file, at: offset, limit: fileSize) else { break }
             boxes.append((type, offset, size))
             if type == "moov" {
-                hasEditList = hasEditList || containsBox("elst", file: file, from: offset + header, to: offset + size, depth: 0)
+                hasEditList = containsBox("elst", file: file, from: offset + header, to: offset + size, depth: 0)
                 external = external || externalReference(file: file, from: offset + header, to: offset + size, depth: 0)
             }
             offset += size

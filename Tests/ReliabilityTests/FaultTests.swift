@@ -118,7 +118,7 @@ import Worker
         let f = try H.folder()
         defer { f.remove() }
         let base = try await H.sqliteQueue(f.queuePath)
-        let id = try await base.enqueue(spec: try slowJob(f, seconds: 20)).job.id
+        let id = try await base.enqueue(spec: try slowJob(f, seconds: 30)).job.id
         let gated = GatedQueue(base)
         // Worker A: a 2 s lease whose heartbeats never arrive (it does not know).
         let first = try Worker(queue: gated, configuration: configuration(f) { $0.workerID = "worker-a"; $0.leaseSeconds = 2 },

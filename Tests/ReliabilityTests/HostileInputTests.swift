@@ -60,7 +60,7 @@ import Testing
 
     @Test("a decode-time bomb is stopped by the attempt's timeout, twice, then dead; the next job runs")
     func decodeBomb() async throws {
-        try await run([HostileCase.bomb], timeoutSeconds: 8)
+        try await run([HostileCase.bomb], timeoutSeconds: 12)
     }
 
     /// Makes the cases' inputs, enqueues them with good jobs between them, drains the queue with the real worker
