@@ -112,5 +112,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Hostile inputs and faults through the real worker (issue 7, parts 1 and 2).
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "Worker", "Queue", "Pipeline", "Media",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -51,6 +51,13 @@ public final class InputContainer {
             throw MediaError.refused("open input", "format '\(formatName)' is not allowed by the input policy", file: path)
         }
 
+        // MP4 data references are off in the demuxer (its track would just be empty): say why instead.
+        if formatName.split(separator: ",").contains("mov"), MP4Layout.read(path: path)?.hasExternalDataReference == true {
+            var closing: UnsafeMutablePointer<AVIOContext>? = io
+            avio_closep(&closing)
+            throw MediaError.refused("open input", "a track's data is in another file or URL (external data reference)", file: path)
+        }
+
         if formatName == "png_pipe" {
             do { try Self.checkPNGHeader(path: path, policy: policy) } catch {
                 var closing: UnsafeMutablePointer<AVIOContext>? = io
@@ -69,7 +76,9 @@ public final class InputContainer {
         ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         ctx.pointee.interrupt_callback = interrupt.callback
         ctx.pointee.io_open = { _, _, _, _, _ in mw_averror_eperm() }
-        ctx.pointee.max_streams = Int32(policy.maxStreams)
+        // The demuxer's own cap sits far above the policy's limit, which is checked as soon as the header is read
+        // (before any decoder opens): at the cap the demuxer only says "Cannot allocate memory".
+        ctx.pointee.max_streams = Int32(max(policy.maxStreams, Self.demuxerStreamCap))
         ctx.pointee.probesize = policy.probeSize
         ctx.pointee.max_analyze_duration = Int64(policy.analyzeDuration * 1_000_000)
         var demuxOptions: OpaquePointer? = nil
@@ -93,7 +102,12 @@ public final class InputContainer {
         if Int(opened.pointee.nb_streams) > policy.maxStreams {
             throw MediaError.refused("open input", "\(opened.pointee.nb_streams) streams, over the limit of \(policy.maxStreams)", file: path)
         }
-        let infoCode = avformat_find_stream_info(opened, nil)
+        // Probing decodes a few frames of every stream: under the decoders' pixel limit, or a tiny file whose
+        // streams claim huge pictures makes it allocate hundreds of MB per stream.
+        var streamOptions = [OpaquePointer?](repeating: nil, count: Int(opened.pointee.nb_streams))
+        for i in streamOptions.indices { av_dict_set_int(&streamOptions[i], "max_pixels", policy.maxPixels, 0) }
+        let infoCode = streamOptions.withUnsafeMutableBufferPointer { avformat_find_stream_info(opened, $0.baseAddress) }
+        for i in streamOptions.indices { av_dict_free(&streamOptions[i]) }
         if infoCode < 0 { throw Self.openError(infoCode, interrupt: interrupt, path: path, policy: policy) }
         if Int(opened.pointee.nb_streams) > policy.maxStreams {
             throw MediaError.refused("open input", "more than \(policy.maxStreams) streams", file: path)
@@ -109,10 +123,18 @@ public final class InputContainer {
         avio_closep(&io)
     }
 
+    /// Streams the demuxer may create while reading a header (see `max_streams` above).
+    static let demuxerStreamCap = 1000
+
     private static func openError(_ code: Int32, interrupt: InterruptState, path: String, policy: InputPolicy) -> MediaError {
         if code == AVCode.exit || interrupt.shouldStop {
             if interrupt.expired { return .deadline("open input", seconds: policy.deadline ?? 0, file: path) }
             return .cancelled(file: path)
+        }
+        if code == mw_averror_enomem() {
+            // What a demuxer says when the header declares more than `demuxerStreamCap` streams (or a header too
+            // big to hold): another attempt would fail the same way.
+            return .refused("open input", "the demuxer ran out of room reading the header (over \(demuxerStreamCap) streams, or a header too large)", file: path)
         }
         if code == mw_averror_eperm() {
             return .refused("open input", "the file refers to another file or URL (nested opens are refused)", file: path)

@@ -7,6 +7,9 @@ import Glibc
 public struct MP4Layout: Sendable {
     public var topLevel: [(type: String, offset: Int64, size: Int64)]
     public var hasEditList: Bool
+    /// A track's data reference (`dinf/dref`) points outside the file (an alias, or a `url `/`urn ` entry
+    /// without the self-contained flag): its samples would come from another file or URL.
+    public var hasExternalDataReference = false
 
     public var moovBeforeMdat: Bool {
         guard let moov = topLevel.firstIndex(where: { $0.type == "moov" }) else { return false }
@@ -21,16 +24,45 @@ public struct MP4Layout: Sendable {
         let fileSize = Int64(ftello(file))
         var boxes: [(type: String, offset: Int64, size: Int64)] = []
         var offset: Int64 = 0
-        var hasEditList = false
+        var hasEditList = false, external = false
         while offset + 8 <= fileSize, boxes.count < 1000 {
             guard let (type, size, header) = boxHeader(file, at: offset, limit: fileSize) else { break }
             boxes.append((type, offset, size))
             if type == "moov" {
                 hasEditList = containsBox("elst", file: file, from: offset + header, to: offset + size, depth: 0)
+                external = external || externalReference(file: file, from: offset + header, to: offset + size, depth: 0)
             }
             offset += size
         }
-        return MP4Layout(topLevel: boxes, hasEditList: hasEditList)
+        var layout = MP4Layout(topLevel: boxes, hasEditList: hasEditList)
+        layout.hasExternalDataReference = external
+        return layout
+    }
+
+    /// Whether a `dref` under `from..<to` has an entry that is not a self-contained `url `/`urn `.
+    private static func externalReference(file: UnsafeMutablePointer<FILE>, from: Int64, to: Int64, depth: Int) -> Bool {
+        guard depth < 8 else { return false }
+        var offset = from
+        while offset + 8 <= to {
+            guard let (type, size, header) = boxHeader(file, at: offset, limit: to) else { return false }
+            if type == "dref" {
+                // version/flags and entry count, then entries (each a box with version/flags).
+                var entry = offset + header + 8
+                while entry + 12 <= offset + size {
+                    guard let (entryType, entrySize, entryHeader) = boxHeader(file, at: entry, limit: offset + size) else { return true }
+                    var flags = [UInt8](repeating: 0, count: 4)
+                    fseeko(file, off_t(entry + entryHeader), SEEK_SET)
+                    guard fread(&flags, 1, 4, file) == 4 else { return true }
+                    if !((entryType == "url " || entryType == "urn ") && flags[3] & 1 == 1) { return true }
+                    entry += entrySize
+                }
+            } else if containers.contains(type) || type == "dinf",
+                      externalReference(file: file, from: offset + header, to: offset + size, depth: depth + 1) {
+                return true
+            }
+            offset += size
+        }
+        return false
     }
 
     private static let containers: Set<String> = ["moov", "trak", "edts", "mdia", "minf", "stbl"]

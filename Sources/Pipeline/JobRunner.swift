@@ -16,6 +16,7 @@ public enum JobRunner {
         let started = monotonicSeconds()
         let staging = try StagingDirectory(finalPath: outputDirectory)
         let spec = job.spec
+        try PNGInputCheck.run(path: job.inputPath)
         let probe = try InputContainer(path: job.inputPath, policy: options.policy, cancel: options.cancel)
         let videoIndex = try probe.requireVideoStream()
         let info = probe.streamInfo(videoIndex)
@@ -99,5 +100,21 @@ public enum JobRunner {
         try result.write(to: staging.path + "/result.json")
         try staging.commit()
         return result
+    }
+}
+
+/// A PNG input is decoded by libpng first, under the same limits as a watermark image (CRCs, header fields,
+/// complete image data, text and ICC chunks at most 1 MiB once inflated), before FFmpeg sees it: FFmpeg's
+/// PNG decoder skips CRCs, decodes truncated data and inflates text chunks without a limit.
+enum PNGInputCheck {
+    static func run(path: String) throws {
+        // Anything but a readable regular file is InputContainer's to refuse (a FIFO must not block us here).
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+              let handle = FileHandle(forReadingAtPath: path) else { return }
+        let head = try handle.read(upToCount: 8) ?? Data()
+        try handle.close()
+        guard head == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { return }
+        _ = try PNG.read(path: path)
     }
 }

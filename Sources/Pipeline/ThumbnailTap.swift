@@ -44,9 +44,11 @@ public final class ThumbnailTap: FrameTap {
     /// Targets served so far, as a fraction of all (1 when there are none).
     public var servedFraction: Double { targets.isEmpty ? 1 : Double(min(next, targets.count)) / Double(targets.count) }
 
-    /// Evenly spaced times in (0, duration): the middles of `count` equal parts.
+    /// Evenly spaced times in (0, duration): the middles of `count` equal parts. Without a duration (a still
+    /// image, a stream that does not say) there is nothing to space: one thumbnail, of the first frame.
     public static func evenTimes(count: Int, duration: Double) -> [Double] {
-        guard count > 0, duration > 0 else { return [] }
+        guard count > 0 else { return [] }
+        guard duration > 0 else { return [0] }
         return (0..<count).map { duration * (Double($0) + 0.5) / Double(count) }
     }
 

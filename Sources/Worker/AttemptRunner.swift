@@ -118,7 +118,13 @@ struct AttemptRunner: Sendable {
             }
         }
         continuation.finish()
-        StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
+        // A killed child leaves its staging folder behind. Remove it only while this attempt still holds the
+        // lease: once another worker has taken the job over, a staging folder beside ours may be its live one
+        // (that worker's attempt removed ours when it started).
+        if StagingLeftovers.exist(job: id, outputRoot: configuration.outputRoot),
+           await holdsLease(claim, killReason: killReason) {
+            StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
+        }
         logger.debug("child ended", metadata: ["status": "\(exit)"])
 
         let logTail = childReport.cappedLogTail
@@ -166,6 +172,19 @@ struct AttemptRunner: Sendable {
                             started: started, fps: fps, logger: logger)
     }
 
+    /// Whether the claim is still current: renews the lease (so it cannot expire while we clean up) unless
+    /// the attempt already knows it lost it.
+    private func holdsLease(_ claim: ClaimedJob, killReason: KillReason?) async -> Bool {
+        if killReason == .lostLease || killReason == .leaseExpired { return false }
+        do {
+            _ = try await queue.heartbeat(jobID: claim.job.id, token: claim.token, progress: nil,
+                                          leaseSeconds: configuration.leaseSeconds)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     private func report(
         _ final: ChildReport.Final, outcome: AttemptOutcome, claim: ClaimedJob, logTail: String?,
         started: ContinuousClock.Instant, fps: Double?, logger: Logger
@@ -207,6 +226,10 @@ struct AttemptRunner: Sendable {
 /// What a killed attempt leaves beside the output folder: the staging folders of `StagingDirectory`
 /// (`.<ID>.partial-*`). Never visible under the job's final name; removed before and after every attempt.
 enum StagingLeftovers {
+    static func exist(job id: String, outputRoot: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: outputRoot)) ?? []).contains { $0.hasPrefix(".\(id).partial-") }
+    }
+
     static func remove(job id: String, outputRoot: String, logger: Logger) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: outputRoot) else { return }

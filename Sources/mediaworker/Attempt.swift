@@ -15,6 +15,9 @@ struct Attempt: ParsableCommand {
     @Option var threads = 0
 
     func run() throws {
+        // A full disk or a file-size limit (RLIMIT_FSIZE) must fail the write with EFBIG ("File too large"),
+        // a retryable I/O error that names its cause, not kill the attempt with SIGXFSZ (an unexplained crash).
+        signal(SIGXFSZ, SIG_IGN)
         let spec = FileHandle.standardInput.readDataToEndOfFile()
         let code = AttemptChild.run(spec: spec, output: output, inputRoot: inputRoot, jobsDirectory: jobsDir, threads: threads)
         if code != 0 { throw ExitCode(code) }

@@ -41,6 +41,7 @@ struct QueueBench {
                     return count
                 }
             }
+            // A loop, not `group.reduce`: Swift 6.3 refuses to send the main-actor-isolated group to it.
             var total = 0
             for try await count in group { total += count }
             return total
