@@ -59,7 +59,7 @@ import Testing
         logger.logLevel = .critical
         let queue = try await QueueFactory.open(url: cluster.url, configuration: QueueConfiguration(operationTimeout: .seconds(5)), logger: logger)
         var ids: [String] = []
-        for i in 0..<16 { ids.append(try await queue.enqueue(spec: i % 4 == 3 ? Self.transcodeSpec : Self.thumbnailsSpec).job.id) }
+        for i in 0..<24 { ids.append(try await queue.enqueue(spec: i % 4 == 3 ? Self.transcodeSpec : Self.thumbnailsSpec).job.id) }
 
         let worker = try H.startWorker([
             "work", "--queue", cluster.url, "--drain", "--input-root", f.input, "--output-root", f.output,
@@ -70,7 +70,8 @@ import Testing
         try cluster.run("restart")
         #expect(unfinished > 0 && worker.isRunning, "the restart must come while work remains")
         // Then a longer outage: the server down for 3 s while the worker runs attempts and claims.
-        #expect(try await H.eventually(within: 120) { (try await settle { try await queue.stats() })[.succeeded] >= 5 })
+        // As soon as the server answers again (a worker on an idle machine drains these jobs in seconds).
+        _ = try await settle { try await queue.stats() }
         let remaining = try await queue.list(state: nil, limit: 100).filter { $0.state != .succeeded }.count
         try cluster.run("halt")
         try await Task.sleep(for: .seconds(3))
