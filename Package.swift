@@ -92,16 +92,18 @@ let package = Package(
             name: "queue-bench", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")],
             path: "bench/QueueBench"),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline"]),
+        // Helpers shared by the test targets (one test target cannot import another).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Pipeline", "Media", "Imaging"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Queue", "Pipeline", "Worker",
+                "Server", "Queue", "Pipeline", "Worker", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -116,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "Worker", "Queue", "Pipeline", "Media",
+                "Worker", "Queue", "Pipeline", "Media", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

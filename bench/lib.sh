@@ -21,7 +21,7 @@ WARMUP=${WARMUP:-1}
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
 
 declare -a BENCH_CASES=()
-declare -A BENCH_CMD=() BENCH_OUT=()
+declare -A BENCH_CMD=() BENCH_OUT=() BENCH_PREP=()
 
 bench_die() { echo "bench: $*" >&2; exit 1; }
 bench_log() { echo "bench: $*" >&2; }
@@ -71,12 +71,23 @@ bench_case() {
   BENCH_OUT[$name]=$out
 }
 
+# bench_prep NAME CMD ARGS...: a command run before every run of case NAME, not timed.
+bench_prep() {
+  local name=$1; shift
+  BENCH_PREP[$name]=$(printf '%q ' "$@")
+}
+
 # bench_time NAME RUN: runs case NAME once under GNU time; appends "cpu wall rss_kb" to
 # $BENCH_WORK/NAME.samples unless RUN is "warmup".
 bench_time() {
   local name=$1 run=$2
   local log="$BENCH_WORK/$name.$run.log" tfile="$BENCH_WORK/$name.$run.time"
   [[ ${BENCH_OUT[$name]} == - ]] || rm -f "${BENCH_OUT[$name]}"
+  # An untimed preparation step of the case, when it has one (bench_prep).
+  if [[ -n ${BENCH_PREP[$name]:-} ]] && ! eval "${BENCH_PREP[$name]}" >"$log.prep" 2>&1 </dev/null; then
+    cat "$log.prep" >&2
+    bench_die "$name: preparation failed (run $run)"
+  fi
   if ! eval "\"\$GNU_TIME\" -f '%U %S %e %M' -o \"\$tfile\" ${BENCH_CMD[$name]}" >"$log" 2>&1 </dev/null; then
     cat "$log" "$tfile" >&2 2>/dev/null
     bench_die "$name failed (run $run): ${BENCH_CMD[$name]}"

@@ -37,6 +37,8 @@ for d in ("sqlite", "postgres"):
 doc = {"benchmark": "queue no-op jobs, claim+heartbeat+complete", "jobs": runs[0]["jobs"],
        "claimers": runs[0]["claimers"], "cpus": os.cpu_count(), "summary": summary, "runs": runs}
 json.dump(doc, open(sys.argv[1], "w"), indent=2)
-for d, s in summary.items(): print(f"{d}: median {s[\"median_jobs_per_second\"]:.0f} jobs/s over {len(s[\"runs\"])} runs {s[\"runs\"]}")
+for d, s in summary.items():
+    m, r = s["median_jobs_per_second"], s["runs"]
+    print(d + ": median %.0f jobs/s over %d runs %s" % (m, len(r), r))
 ' "$out"
 echo "results: $out"

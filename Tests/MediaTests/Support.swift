@@ -1,17 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Helpers shared by the media tests: temporary folders, the ffmpeg CLI to *make* inputs and ffprobe to
 /// *cross-check* outputs (the product itself never runs them), and the built `mediaworker` binary.
 enum Support {
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    static var repoRoot: URL { TestSupport.repoRoot }
 
     static func sample(_ name: String) -> String { repoRoot.appendingPathComponent("samples/\(name)").path }
 
@@ -21,35 +15,11 @@ enum Support {
         return url
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = TestSupport.RunResult
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let cwd { process.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so neither fills up.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try TestSupport.run(executable, arguments, cwd: cwd)
     }
 
     /// Make an input with the ffmpeg CLI; fails the test if ffmpeg fails.
@@ -86,17 +56,7 @@ enum Support {
     }
 
     /// The built `mediaworker` executable, beside the test bundle.
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        // On Linux the test runner sits in the build folder itself (or inside an .xctest folder).
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return repoRoot.appendingPathComponent(".build/debug/mediaworker").path
-    }
+    static var mediaworker: String { TestSupport.mediaworker }
 
     static func files(in dir: URL) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []

@@ -4,6 +4,7 @@ import NIOCore
 import Queue
 import Server
 import Testing
+import TestSupport
 import Worker
 import Logging
 
@@ -54,15 +55,5 @@ struct LiveServerTests {
         await harness.queue.close()
     }
 
-    /// The built `mediaworker` executable, beside the test runner.
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return ServerHarness.repository.appendingPathComponent(".build/debug/mediaworker").path
-    }
+    static var mediaworker: String { TestSupport.mediaworker }
 }

@@ -2,31 +2,16 @@ import Foundation
 import Logging
 import Queue
 import Testing
+import TestSupport
 @testable import Worker
 
 /// Helpers of the worker tests: a SQLite queue in a temporary folder, small inputs made with the ffmpeg CLI,
 /// the built `mediaworker` binary, and a fake child that misbehaves on demand.
 enum WorkerSupport {
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    static var repoRoot: URL { TestSupport.repoRoot }
 
     /// The built `mediaworker` executable, beside the test runner.
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return repoRoot.appendingPathComponent(".build/debug/mediaworker").path
-    }
+    static var mediaworker: String { TestSupport.mediaworker }
 
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mw-worker-\(UUID().uuidString.prefix(8))").path
@@ -89,60 +74,24 @@ enum WorkerSupport {
 
     static func fault(_ name: String) -> String { #"{"version": 1, "fault": "\#(name)"}"# }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = TestSupport.RunResult
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try TestSupport.run(executable, arguments)
     }
 
     /// Polls `condition` every 100 ms until it holds or `seconds` pass; returns whether it held.
     static func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
+        try await TestSupport.eventually(within: seconds, condition)
     }
 
     /// Pids of running processes whose command line contains `text`.
-    static func processes(containing text: String) -> [Int32] {
-        let me = getpid()
-        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name -> Int32? in
-            guard let pid = Int32(name), pid != me,
-                  let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
-            let cmdline = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            // A zombie has an empty command line; only live processes count.
-            return cmdline.contains(text) ? pid : nil
-        }
-    }
+    static func processes(containing text: String) -> [Int32] { TestSupport.processes(containing: text) }
 
     /// Entries of the output root that are not a job's final folder (leftovers an operator would see).
     static func strayEntries(in outputRoot: String, finals: Set<String>) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: outputRoot)) ?? []).filter { !finals.contains($0) }
+        TestSupport.strayEntries(in: outputRoot, finals: finals)
     }
 }
 

@@ -2,33 +2,18 @@ import Foundation
 import Logging
 import Queue
 import Testing
+import TestSupport
 
 /// Helpers of the reliability tests: a temporary folder with an input root, an output root and a planted
 /// secret outside the input root; the built `mediaworker` binary; the ffmpeg CLI to *make* inputs; the
 /// queue in-process; polling instead of sleeps.
 enum Harness {
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    static var repoRoot: URL { TestSupport.repoRoot }
 
     static var jobsDirectory: String { repoRoot.appendingPathComponent("jobs").path }
 
     /// The built `mediaworker` executable, beside the test runner.
-    static var mediaworker: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("mediaworker").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir.deleteLastPathComponent()
-        }
-        return repoRoot.appendingPathComponent(".build/debug/mediaworker").path
-    }
+    static var mediaworker: String { TestSupport.mediaworker }
 
     /// One test's folder: `in/` (the input root), `out/` (the output root), `secret/` (outside the input root,
     /// holding `secret.txt` with a random secret).
@@ -67,35 +52,12 @@ enum Harness {
         return logger
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = TestSupport.RunResult
 
     /// Runs a program to its end, both pipes read concurrently.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try TestSupport.run(executable, arguments, environment: environment)
     }
 
     /// Runs `bash -c command` with posix_spawn and waitpid, its output to a file (a server it starts keeps no pipe
@@ -152,24 +114,11 @@ enum Harness {
 
     /// Polls `condition` every 100 ms until it holds or `seconds` pass.
     static func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
+        try await TestSupport.eventually(within: seconds, condition)
     }
 
     /// Pids of live processes whose command line contains `text`.
-    static func processes(containing text: String) -> [Int32] {
-        let me = getpid()
-        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name -> Int32? in
-            guard let pid = Int32(name), pid != me,
-                  let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
-            let cmdline = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return cmdline.contains(text) ? pid : nil
-        }
-    }
+    static func processes(containing text: String) -> [Int32] { TestSupport.processes(containing: text) }
 
     /// Every regular file under `root` (hidden ones included), as paths relative to `root`.
     static func allFiles(under root: String) -> [String] {
