@@ -10,6 +10,9 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
+# Package.swift also names the benchmark and fuzz targets' folders: SwiftPM checks every target's path.
+COPY bench/QueueBench ./bench/QueueBench
+COPY fuzz/Sources ./fuzz/Sources
 RUN swift build -c release --product mediaworker --static-swift-stdlib \
     && cp .build/release/mediaworker /usr/local/bin/mediaworker
 
