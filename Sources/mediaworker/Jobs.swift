@@ -93,7 +93,7 @@ struct JobsShow: AsyncParsableCommand {
     func run() async throws {
         try await Fail.reporting {
             let (job, attempts) = try await queue.with { q -> (JobRecord, [AttemptRecord]) in
-                guard let job = try await q.job(id) else { throw ValidationError("no job \(id)") }
+                guard let job = try await q.job(id) else { throw NoSuchJob(id: id) }
                 return (job, try await q.attempts(jobID: id))
             }
             if json {
@@ -108,4 +108,10 @@ struct JobsShow: AsyncParsableCommand {
             print(JobText.describe(job, attempts: attempts))
         }
     }
+}
+
+/// `jobs show` of an unknown id: one line, like every other failure (not a usage error).
+struct NoSuchJob: Error, CustomStringConvertible {
+    let id: String
+    var description: String { "not found: no job \(id)" }
 }
