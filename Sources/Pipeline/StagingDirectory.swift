@@ -13,7 +13,7 @@ public final class StagingDirectory {
         let parent = url.deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         self.finalPath = url.path
-        path = parent + "/." + url.lastPathComponent + ".partial-" + UUID().uuidString.prefix(8)
+        path = parent + "/" + Self.stagingPrefix(url.lastPathComponent) + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     }
 
@@ -35,6 +35,19 @@ public final class StagingDirectory {
         // `path` now holds the previous outputs.
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// Staging folders of `finalPath` left by runs that died before committing or cleaning up (a killed
+    /// process): full paths. Whoever runs the next attempt for that path removes them.
+    public static func leftovers(finalPath: String) -> [String] {
+        let url = URL(fileURLWithPath: finalPath).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path
+        let prefix = stagingPrefix(url.lastPathComponent)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        return names.filter { $0.hasPrefix(prefix) }.map { parent + "/" + $0 }
+    }
+
+    /// Hidden, and named after the final folder: `.<name>.partial-`.
+    private static func stagingPrefix(_ name: String) -> String { "." + name + ".partial-" }
 
     deinit {
         if !committed { try? FileManager.default.removeItem(atPath: path) }

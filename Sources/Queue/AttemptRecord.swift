@@ -49,9 +49,9 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
     }
 }
 
-enum LogTail {
+public enum LogTail {
     /// The last `limit` bytes of `text`, cut on a UTF-8 character boundary.
-    static func cap(_ text: String?, limit: Int) -> String? {
+    public static func cap(_ text: String?, limit: Int) -> String? {
         guard let text else { return nil }
         let utf8 = text.utf8
         guard utf8.count > limit else { return text }

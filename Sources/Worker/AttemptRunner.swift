@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 import Queue
 
 /// Runs one claimed job in a child process and reports how it ended to the queue.
@@ -223,22 +224,20 @@ struct AttemptRunner: Sendable {
     }
 }
 
-/// What a killed attempt leaves beside the output folder: the staging folders of `StagingDirectory`
-/// (`.<ID>.partial-*`). Never visible under the job's final name; removed before and after every attempt.
+/// What a killed attempt leaves beside the job's output folder: `StagingDirectory`'s staging folders, never
+/// visible under the job's final name; removed before and after every attempt.
 enum StagingLeftovers {
     static func exist(job id: String, outputRoot: String) -> Bool {
-        ((try? FileManager.default.contentsOfDirectory(atPath: outputRoot)) ?? []).contains { $0.hasPrefix(".\(id).partial-") }
+        !StagingDirectory.leftovers(finalPath: outputRoot + "/" + id).isEmpty
     }
 
     static func remove(job id: String, outputRoot: String, logger: Logger) {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: outputRoot) else { return }
-        for name in names where name.hasPrefix(".\(id).partial-") {
+        for path in StagingDirectory.leftovers(finalPath: outputRoot + "/" + id) {
             do {
-                try fm.removeItem(atPath: outputRoot + "/" + name)
-                logger.info("removed a dead attempt's staging folder", metadata: ["path": "\(name)"])
+                try FileManager.default.removeItem(atPath: path)
+                logger.info("removed a dead attempt's staging folder", metadata: ["path": "\(path)"])
             } catch {
-                logger.warning("cannot remove \(name): \(error)")
+                logger.warning("cannot remove \(path): \(error)")
             }
         }
     }

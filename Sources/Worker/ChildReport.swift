@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// What the worker learns from an attempt's stdout lines, and the tail of its stderr.
 struct ChildReport: Sendable {
@@ -43,17 +44,8 @@ struct ChildReport: Sendable {
 
     mutating func append(log line: String) {
         logTail += line + "\n"
-        if logTail.utf8.count > tailLimit * 2 { logTail = Self.cap(logTail, tailLimit) }
+        if logTail.utf8.count > tailLimit * 2 { logTail = LogTail.cap(logTail, limit: tailLimit) ?? "" }
     }
 
-    var cappedLogTail: String? { logTail.isEmpty ? nil : Self.cap(logTail, tailLimit) }
-
-    /// The last `limit` bytes, cut on a character boundary.
-    static func cap(_ text: String, _ limit: Int) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > limit else { return text }
-        var start = utf8.index(utf8.endIndex, offsetBy: -limit)
-        while start < utf8.endIndex, utf8[start] & 0xC0 == 0x80 { start = utf8.index(after: start) }
-        return String(text[start...])
-    }
+    var cappedLogTail: String? { logTail.isEmpty ? nil : LogTail.cap(logTail, limit: tailLimit) }
 }
