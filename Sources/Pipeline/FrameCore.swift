@@ -98,12 +98,15 @@ public final class FrameCore {
         let audio: AudioTrack? = try audioIndex.map {
             try AudioTrack(input: input, stream: $0, bitrates: bitrates, globalHeader: outputs.first?.needsGlobalHeader ?? true)
         }
-        let x264Threads = options.encoderThreads ?? Self.encoderThreads(total: threads, renditions: plans.count)
+        let x264Threads = options.encoderThreads.map { t in runtimes.map { _ in t } }
+            ?? Self.encoderThreads(total: threads, pixelRates: runtimes.map {
+                Double($0.outputWidth * $0.outputHeight) * $0.frameRate.double
+            })
         var audioStreams: [Int?] = []
         for (i, r) in runtimes.enumerated() {
             var settings = VideoEncoderSettings(width: r.outputWidth, height: r.outputHeight, frameRate: r.frameRate,
                                                 crf: r.plan.crf, preset: r.plan.preset, maxBitrateKbps: r.plan.maxBitrateKbps,
-                                                keyframeSeconds: r.plan.keyframeSeconds, threads: x264Threads)
+                                                keyframeSeconds: r.plan.keyframeSeconds, threads: x264Threads[i])
             settings.colorSpace = r.color.space
             settings.colorPrimaries = r.color.primaries
             settings.colorTransfer = r.color.transfer
@@ -223,10 +226,16 @@ public final class FrameCore {
         return CoreProgress(frames: frames, total: expected, fraction: fraction, fps: fps, elapsed: elapsed, eta: eta)
     }
 
-    /// x264 threads per encoder so that all encoders together use about the job's threads (x264's own
-    /// frame threads; a lookahead thread comes on top).
-    static func encoderThreads(total: Int, renditions: Int) -> Int {
-        max(1, Int((Double(total) * 1.5 / Double(max(1, renditions))).rounded()))
+    /// x264 frame threads per encoder. All encoders together get about 1.5 × the job's threads (x264's own
+    /// rule for one encoder), shared by pixel rate: the encoders run side by side, so the biggest rendition
+    /// must not be left on one thread while small ones finish early (it would set the wall time), and no
+    /// encoder gets frame threads it cannot use (each extra frame thread costs CPU in synchronisation and
+    /// weaker motion search across the frames still being encoded).
+    static func encoderThreads(total: Int, pixelRates: [Double]) -> [Int] {
+        let sum = pixelRates.reduce(0, +)
+        guard sum > 0 else { return pixelRates.map { _ in 1 } }
+        let budget = Double(max(1, total)) * 1.5
+        return pixelRates.map { max(1, Int((budget * $0 / sum).rounded())) }
     }
 }
 

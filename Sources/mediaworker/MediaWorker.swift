@@ -15,6 +15,7 @@ struct MediaWorker: AsyncParsableCommand {
 
     static func main() async {
         MediaLog.configure(environment: ProcessInfo.processInfo.environment)
+        MediaMemory.keepFreedFrameBuffers()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

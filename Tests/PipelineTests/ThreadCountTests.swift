@@ -23,4 +23,15 @@ import Testing
         #expect(hashes[0].count == 2)
         #expect(hashes[0] == hashes[1], "threads 1: \(hashes[0]), threads 4: \(hashes[1])")
     }
+
+    @Test("x264 threads follow the renditions' pixel rates: the biggest is not left on one thread, small ones get one")
+    func encoderThreadBudget() {
+        let rate = { (w: Int, h: Int) in Double(w * h) * 30 }
+        #expect(FrameCore.encoderThreads(total: 2, pixelRates: [rate(1920, 1080), rate(1280, 720), rate(854, 480)]) == [2, 1, 1])
+        #expect(FrameCore.encoderThreads(total: 2, pixelRates: [rate(1920, 1080)]) == [3])
+        #expect(FrameCore.encoderThreads(total: 8, pixelRates: [rate(1920, 1080), rate(1280, 720), rate(854, 480)]) == [7, 3, 1])
+        let social = [rate(1080, 1920), rate(1080, 1350), rate(1080, 1080), rate(1920, 1080), rate(1280, 720)]
+        #expect(FrameCore.encoderThreads(total: 2, pixelRates: social) == [1, 1, 1, 1, 1])
+        #expect(FrameCore.encoderThreads(total: 1, pixelRates: [0]) == [1])
+    }
 }
