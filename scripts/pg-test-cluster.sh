@@ -69,8 +69,22 @@ url() { echo "postgres://postgres@127.0.0.1:$PORT/postgres"; }
 
 running() { as_user "$PG_BIN/pg_ctl" status -D "$PGDATA_DIR/data" >/dev/null 2>&1; }
 
+# The server outlives this script: it must hold no descriptor of its caller but stdin/stdout/stderr. An
+# inherited pipe keeps whoever waits for that pipe's end waiting as long as the server runs (seen: a test
+# restarting the cluster handed the server the pipes of ThreadSanitizer's llvm-symbolizer, which then never
+# exited, and `swift test`, reading the symbolizer's stderr, hung).
+without_inherited_fds() {
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if ((fd > 2)); then eval "exec $fd>&-"; fi
+        done 2>/dev/null
+        "$@"
+    )
+}
+
 launch() {
-    as_user "$PG_BIN/pg_ctl" start -w -t 60 -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" \
+    without_inherited_fds as_user "$PG_BIN/pg_ctl" start -w -t 60 -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" \
         -o "-p $PORT -k $PGDATA_DIR" >/dev/null
 }
 
@@ -139,7 +153,7 @@ case "${1:-}" in
     restart)
         load_state || { say "no cluster recorded in $STATE_FILE"; exit 1; }
         RUN_USER=${RUN_AS:-$RUN_USER}
-        as_user "$PG_BIN/pg_ctl" restart -w -m fast -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" \
+        without_inherited_fds as_user "$PG_BIN/pg_ctl" restart -w -m fast -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/server.log" \
             -o "-p $PORT -k $PGDATA_DIR" >/dev/null
         ;;
     url)
