@@ -127,7 +127,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(f.output)/\(id)/result.json"))
         }
         #expect(H.strayEntries(in: f.output, finals: Set(ids)).isEmpty)
-        #expect(try await settle { try await queue.attempts(jobID: outageJob) }.map(\.outcome) == [.succeeded], "\(outageJob)")
+        let outageAttempts = try await settle { try await queue.attempts(jobID: outageJob) }
+        #expect(outageAttempts.map(\.outcome) == [.succeeded],
+                "\(outageJob): \(outageAttempts.map { "\($0.outcome.map(\.rawValue) ?? "-"): \($0.error ?? "")" }) \(log.suffix(3000))")
         // The restart came while work remained: attempts ended after it.
         var endedAfterRestart = 0
         for id in ids { endedAfterRestart += try await settle { try await queue.attempts(jobID: id) }.filter { ($0.endedAt ?? .distantPast) > restarted }.count }
