@@ -73,6 +73,7 @@ public final class FrameCore {
     /// Run the job to the end. Blocks the calling thread (never call it from Swift's cooperative pool).
     public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
         let started = monotonicSeconds()
+        let cpuStarted = processCPUSeconds()
         let input = try opened ?? InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
         opened = nil
         let videoIndex = try input.requireVideoStream()
@@ -153,8 +154,11 @@ public final class FrameCore {
         for k in 0..<workers {
             group.spawn("mw-process-\(k)") {
                 let t = threadCPUSeconds()
-                defer { timings.add("scale+stamp", threadCPUSeconds() - t) }
                 let processor = FrameProcessor()
+                defer {
+                    timings.add("scale", threadCPUSeconds() - t - processor.stampSeconds)
+                    timings.add("stamp", processor.stampSeconds)
+                }
                 while let item = work.take() {
                     if cancel.isCancelled { throw PipelineError.cancelled }
                     let out = try processor.process(item.frame, runtimes[item.rendition])
@@ -168,7 +172,10 @@ public final class FrameCore {
                                      queue: ordered[i], counter: counters.encoded[i], cancel: cancel)
             group.spawn("mw-encode-\(i)") {
                 let t = threadCPUSeconds()
-                defer { timings.add("encode+mux", threadCPUSeconds() - t) }
+                defer {
+                    timings.add("encode", threadCPUSeconds() - t - sink.muxSeconds)
+                    timings.add("mux", sink.muxSeconds)
+                }
                 try sink.run()
             }
             _ = r
@@ -208,6 +215,11 @@ public final class FrameCore {
         }
         _ = slots
         report.timings = timings.snapshot
+        // CPU seconds of the threads the stages above do not see: x264's frame and lookahead threads and the
+        // decoder's frame threads (their work is encoding and decoding), plus this thread's bookkeeping.
+        let measured = report.timings.values.reduce(0, +)
+        report.timings["cpu"] = processCPUSeconds() - cpuStarted
+        report.timings["codec-threads"] = max(0, report.timings["cpu"]! - measured)
         report.timings["wall"] = monotonicSeconds() - started
         return report
     }
