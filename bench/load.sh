@@ -140,17 +140,35 @@ while IFS='|' read -r i state attempts id error; do
     if [[ $state != succeeded || $attempts != 1 ]]; then
       WRONG_OK=$((WRONG_OK + 1))
       ((WRONG_OK <= 5)) && fail "job $i ($kind) should have succeeded on its first attempt: $state after $attempts: $error"
-    elif [[ ! -s $OUT/$id/result.json ]] ||
-      ! python3 -c 'import json,os,sys; d=sys.argv[1]; r=json.load(open(d+"/result.json")); sys.exit(0 if r["outputs"] and all(os.path.getsize(d+"/"+o["path"])==o["bytes"] for o in r["outputs"]) else 1)' "$OUT/$id"; then
-      MISSING_OUT=$((MISSING_OUT + 1))
-      ((MISSING_OUT <= 5)) && fail "job $i ($kind): result.json or an output it lists is missing in $OUT/$id"
+    else
+      echo "$i $kind $OUT/$id" >>"$W/succeeded.txt"
     fi
   fi
 done <"$W/jobs.txt"
+# Every succeeded job's result.json lists outputs, each on disk with the size it records (one pass).
+MISSING_OUT=$(python3 - "$W/succeeded.txt" <<'PY'
+import json, os, sys
+bad = 0
+for line in open(sys.argv[1]):
+    i, kind, d = line.split()
+    try:
+        r = json.load(open(d + "/result.json"))
+        ok = r["outputs"] and all(os.path.getsize(d + "/" + o["path"]) == o["bytes"] for o in r["outputs"])
+    except (OSError, ValueError, KeyError):
+        ok = False
+    if not ok:
+        bad += 1
+        if bad <= 5:
+            print(f"load: FAIL: job {i} ({kind}): result.json or an output it lists is missing in {d}", file=sys.stderr)
+print(bad)
+PY
+)
+((MISSING_OUT == 0)) || FAILURES=$((FAILURES + 1))
 STRAY=$(find "$OUT" -mindepth 1 -maxdepth 1 | while read -r p; do
   grep -q "|$(basename "$p")|" "$W/jobs.txt" || echo "$p"; done | wc -l)
 ((STRAY == 0)) || fail "$STRAY entries in the output root that are no job's folder"
 ERRLOG=$(cat "$W"/worker-*.err | grep -c -i -E "error|critical" || true)
+ENQ_WARN=$(grep -c -i -E "warning|error" "$W/enqueue.log" || true)
 
 # RSS: per worker, when the first 100 jobs were done, and the largest over the last 100 jobs.
 RSS_REPORT=$(awk -v jobs="$JOBS" 'NR == 1 { next }
@@ -178,7 +196,7 @@ cat >"$RESULT" <<JSON
   "attempts_per_worker": "$PER_WORKER",
   "lost": $LOST, "overlapping_attempts": $OVERLAPS, "succeeded_twice": $TWICE,
   "wrong_dead": $WRONG_DEAD, "wrong_succeeded": $WRONG_OK, "missing_outputs": $MISSING_OUT, "stray_entries": $STRAY,
-  "worker_log_error_lines": $ERRLOG,
+  "worker_log_error_lines": $ERRLOG, "enqueue_log_warning_lines": $ENQ_WARN,
   "rss": [$RSS_REPORT],
   "failures": $FAILURES
 }
