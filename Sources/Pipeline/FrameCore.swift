@@ -1,6 +1,5 @@
 import Foundation
 import Media
-import Synchronization
 
 /// Sees every decoded video frame on the source thread (thumbnails are tapped here). It must not keep
 /// the frame: take a reference if needed, and hand heavy work to a thread of its own.
@@ -184,15 +183,11 @@ public final class FrameCore {
         outputs.removeAll()
 
         // This thread reports progress until the others are done.
-        let done = Atomic<Bool>(false)
-        let joiner = Thread {
-            _ = try? group.join()
-            done.store(true, ordering: .releasing)
-        }
-        joiner.start()
+        // (It polls the group rather than waiting on a joining thread: under a tight memory limit that thread
+        // might not start, and nothing would ever end the wait.)
         var lastReport = 0.0
         var lastFrames: Int64 = -1
-        while !done.load(ordering: .acquiring) {
+        while !group.finished {
             usleep(20_000)
             let now = monotonicSeconds()
             // Report at most every interval, and only when frames moved (not while the muxers finish).
