@@ -88,7 +88,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline", "Hook"], path: "fuzz/Sources/MediaworkerFuzz"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(

@@ -3,14 +3,16 @@
 #   media    arbitrary bytes opened, probed and decoded under the input policy
 #   png      arbitrary bytes through the PNG loader (libpng, limits)
 #   jobspec  arbitrary bytes as a job spec (templates, validation, path policy)
+#   hook     the upload hook: first byte a mode, then a Mediaworker-Signature header line and a body; the
+#            signature is checked (as sent, or made correctly so signed bodies get through) and the body parsed
 # The product's libraries are built with --sanitize=fuzzer --sanitize=address into .build-fuzz; the seed
 # corpus is fuzz/corpus/TARGET (committed, small); new inputs go to .build-fuzz/corpus/TARGET; a crash
 # leaves .build-fuzz/artifacts/TARGET/crash-* and makes this script fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGET=${1:?usage: fuzz/run.sh media|png|jobspec SECONDS}
+TARGET=${1:?usage: fuzz/run.sh media|png|jobspec|hook SECONDS}
 SECONDS_TO_RUN=${2:-60}
-case $TARGET in media|png|jobspec) ;; *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;; esac
+case $TARGET in media|png|jobspec|hook) ;; *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;; esac
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 swift build --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address --product MediaworkerFuzz >&2
 LIB=$(cd "$SCRATCH/debug" && pwd)
