@@ -83,6 +83,17 @@ pid_t mw_spawn(const char *path, char *const argv[], char *const envp[],
     return pid;
 }
 
+const char *mw_sanitizer(void) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return "address";
+#elif __has_feature(thread_sanitizer)
+    return "thread";
+#endif
+#endif
+    return NULL;
+}
+
 int mw_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int mw_mkstemp_cloexec(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }

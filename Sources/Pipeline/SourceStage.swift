@@ -49,6 +49,10 @@ final class SourceStage {
         let decoder = try Decoder(input: input, stream: videoIndex, threads: decoderThreads)
         let packet = try Packet()
         let frame = try Frame()
+        // The closure holds this stage (its sequence numbers) and the audio track holds the closure, while this
+        // stage holds the audio track: unset it however the run ends, or the cycle keeps the whole pipeline —
+        // the open input, the decoders, the queued frames — alive after the job.
+        defer { audio?.deliver = { _, _ in } }
         audio?.deliver = { [ordered, runtimes, audioEncoderOf] packet, encoderIndex in
             for i in runtimes.indices {
                 // Every rendition takes the packets of the AAC encoder of its bitrate.

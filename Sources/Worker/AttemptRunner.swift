@@ -49,7 +49,7 @@ struct AttemptRunner: Sendable {
             ]
             child = try await ChildProcess.start(
                 command: command, environment: environment, stdin: Data(claim.job.spec.utf8),
-                memoryLimit: configuration.memoryLimitBytes, spawner: spawner
+                memoryLimit: configuration.appliedMemoryLimitBytes, spawner: spawner
             ) { continuation.yield(.child($0)) }
         } catch {
             logger.error("attempt could not start: \(error)")

@@ -51,6 +51,12 @@ public final class Worker: Service, Sendable {
         defer { spawner.stop() }
         let runner = AttemptRunner(queue: queue, configuration: configuration, spawner: spawner, shutdown: shutdown,
                                    logger: logger, metrics: metrics)
+        if let sanitizer = WorkerConfiguration.sanitizer, configuration.memoryLimitBytes > 0 {
+            logger.warning("""
+                built with the \(sanitizer) sanitizer, which reserves terabytes of address space: the attempts \
+                run without their memory limit (RLIMIT_AS)
+                """)
+        }
         logger.info("worker started", metadata: [
             "concurrency": "\(configuration.concurrency)", "drain": "\(configuration.drain)",
             "output_root": "\(configuration.outputRoot)",

@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 
 /// How a worker claims and runs jobs.
@@ -18,7 +19,8 @@ public struct WorkerConfiguration: Sendable {
     public var timeoutSeconds: Double
     /// On SIGTERM/SIGINT, running attempts get this long to finish before they are stopped and their leases released.
     public var graceSeconds: Double
-    /// Address-space limit of each attempt (RLIMIT_AS), bytes; 0: none.
+    /// Address-space limit of each attempt (RLIMIT_AS), bytes; 0: none. Not applied by a sanitized build
+    /// (see ``appliedMemoryLimitBytes``).
     public var memoryLimitBytes: Int64
     /// Folders the attempt resolves inputs and templates in, and where job ID's outputs go (`<outputRoot>/<ID>/`).
     public var inputRoot: String
@@ -59,6 +61,15 @@ public struct WorkerConfiguration: Sendable {
         self.childCommand = childCommand
         self.logTailBytes = logTailBytes
     }
+
+    /// The sanitizer this binary was built with (`address`, `thread`; `swift build --sanitize=…`), or nil.
+    public static let sanitizer: String? = mw_sanitizer().map { String(cString: $0) }
+
+    /// The address-space limit the attempts get: `memoryLimitBytes`, except in a sanitized build, where it
+    /// is none. The attempt is this same binary, and a sanitizer reserves terabytes of address space for its
+    /// shadow memory as the process starts: under any useful RLIMIT_AS every attempt would die before `main`
+    /// ("ReserveShadowMemoryRange failed … Perhaps you're using ulimit -v"). The worker says so when it starts.
+    var appliedMemoryLimitBytes: Int64 { Self.sanitizer == nil ? memoryLimitBytes : 0 }
 
     var heartbeatInterval: Double { heartbeatSeconds ?? min(5, max(0.2, leaseSeconds / 3)) }
 

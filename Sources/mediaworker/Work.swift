@@ -52,7 +52,7 @@ struct WorkerTuning: ParsableArguments {
     @Option(name: .customLong("stall-seconds"), help: "Kill an attempt whose progress has not moved for this long.") var stallSeconds = 120.0
     @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this.") var timeoutSeconds = 3600.0
     @Option(name: .customLong("grace-seconds"), help: "On SIGTERM/SIGINT, how long running attempts may finish.") var graceSeconds = 30.0
-    @Option(name: .customLong("memory-limit-mb"), help: "Address-space limit of each attempt (RLIMIT_AS), MiB; 0: none.") var memoryLimitMB = 8192
+    @Option(name: .customLong("memory-limit-mb"), help: "Address-space limit of each attempt (RLIMIT_AS), MiB; 0: none (a sanitized build applies none).") var memoryLimitMB = 8192
     @Option(help: "Threads per attempt (0: all cores).") var threads = 0
 
     func configuration(inputRoot: String, outputRoot: String, jobsDirectory: String) -> WorkerConfiguration {

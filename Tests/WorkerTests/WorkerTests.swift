@@ -139,4 +139,21 @@ import Testing
         #expect(try await queue.job(second)?.state == .queued, "claimed after shutdown began")
         await queue.close()
     }
+
+    @Test("an attempt runs under the configured address-space limit (RLIMIT_AS); a sanitized build, which could not start under one, runs it without")
+    func memoryLimit() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: S.fault("limits"), maxAttempts: 1).job.id
+        try await Worker(queue: queue, configuration: configuration(dir) {
+            $0.memoryLimitBytes = 3 << 30
+            $0.childCommand = ["/bin/sh", "-c", #"echo "address space: $(ulimit -v)" >&2; exit 3"#, "limits"]
+        }, logger: S.quietLogger).run()
+        let attempt = try #require(try await queue.attempts(jobID: id).first)
+        // ulimit -v counts KiB.
+        let expected = WorkerConfiguration.sanitizer == nil ? "\(3 << 20)" : "unlimited"
+        #expect((attempt.logTail ?? "").contains("address space: \(expected)"), "\(attempt.logTail ?? "")")
+        await queue.close()
+    }
 }

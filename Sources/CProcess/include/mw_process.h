@@ -16,6 +16,11 @@ pid_t mw_spawn(const char *path, char *const argv[], char *const envp[],
 int mw_pipe_cloexec(int fds[2]);
 int mw_mkstemp_cloexec(char *template_path);
 
+/// The sanitizer this build was made with ("address" or "thread"), or NULL. Either reserves terabytes of
+/// address space for its shadow memory as a process starts, so a sanitized binary cannot start under any
+/// useful RLIMIT_AS (scripts/sanitize.sh builds the tests and the `mediaworker` their attempts run this way).
+const char *mw_sanitizer(void);
+
 /// Atomically swaps two paths (renameat2 RENAME_EXCHANGE). 0, or -1 with errno.
 int mw_rename_exchange(const char *from, const char *to);
 
