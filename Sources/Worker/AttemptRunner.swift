@@ -160,7 +160,7 @@ struct AttemptRunner: Sendable {
         case nil:
             break
         }
-        let limit = configuration.memoryLimitBytes
+        let limit = configuration.appliedMemoryLimitBytes
         if case .failed(let error, let retryable) = childReport.final {
             let error = Self.notingMemoryLimit(error, exit: nil, logTail: logTail, limitBytes: limit)
             return await report(.failed(error: error, retryable: retryable), outcome: .failed, claim: claim,
