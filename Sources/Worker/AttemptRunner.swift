@@ -177,20 +177,16 @@ struct AttemptRunner: Sendable {
     }
 
     /// The child runs under `RLIMIT_AS` (`--memory-limit-mb`); when it reaches it, what it says is a library's
-    /// allocation failure ("Cannot allocate memory", x264's "Generic error in an external library"), a loader
-    /// error (exit 127) or a crash — none of which names the limit. A failure that looks like that gets the
-    /// limit named, so an operator knows which knob to look at.
+    /// allocation failure ("Cannot allocate memory", x264's "Generic error in an external library", the Swift
+    /// runtime's "Could not allocate memory" before it traps) or a loader error (exit 127) — none of which
+    /// names the limit. A failure that looks like that gets the limit named, so an operator knows which knob to
+    /// look at. A bare crash (a signal, nothing about memory in its log) is left as it is.
     static func notingMemoryLimit(_ error: String, exit: ExitStatus?, logTail: String?, limitBytes: Int64) -> String {
         guard limitBytes > 0 else { return error }
         let text = (error + "\n" + (logTail ?? "")).lowercased()
         let words = ["cannot allocate memory", "out of memory", "failed to allocate", "could not allocate",
                      "generic error in an external library", "cannot start thread"]
-        var suspect = words.contains { text.contains($0) }
-        switch exit {
-        case .exited(127)?: suspect = true
-        case .signalled(let signal, _)? where [SIGABRT, SIGTRAP, SIGSEGV, SIGBUS].contains(signal): suspect = true
-        default: break
-        }
+        let suspect = words.contains { text.contains($0) } || exit == .exited(127)
         guard suspect else { return error }
         return error + " (the attempt may have reached its memory limit: \(limitBytes >> 20) MiB of address space, --memory-limit-mb)"
     }

@@ -110,8 +110,12 @@ import Testing
         #expect(try await H.eventually(within: 180) {
             (try? await queue.stats())?[.succeeded] == ids.count
         }, "the jobs did not all succeed")
+        // SIGTERM, and a bound on the wait: a worker stuck after the outage must fail this test, not hang the suite.
         worker.terminate()
+        let exited = try await H.eventually(within: 60) { !worker.isRunning }
+        if !exited { kill(worker.processIdentifier, SIGKILL) }
         worker.waitUntilExit()
+        #expect(exited, "the worker did not exit within 60 s of SIGTERM")
         let log = (try? String(contentsOfFile: f.path + "/worker.err", encoding: .utf8)) ?? ""
         #expect(worker.terminationStatus == 0, "\(log.suffix(3000))")
         for id in ids {
@@ -122,7 +126,10 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(f.output)/\(id)/result.json"))
         }
         #expect(H.strayEntries(in: f.output, finals: Set(ids)).isEmpty)
-        #expect(try await settle { try await queue.attempts(jobID: outageJob) }.map(\.outcome) == [.succeeded], "\(outageJob)")
+        // The cut-off attempt either recorded its success once the server was back, or — if the outage outlasted
+        // its lease on a slow machine — was given up as lost and the job rescued; never anything else.
+        let outageOutcomes = try await settle { try await queue.attempts(jobID: outageJob) }.map(\.outcome)
+        #expect(outageOutcomes == [.succeeded] || outageOutcomes == [.lostLease, .succeeded], "\(outageJob): \(outageOutcomes)")
         // The restart came while work remained: attempts ended after it.
         var endedAfterRestart = 0
         for id in ids { endedAfterRestart += try await settle { try await queue.attempts(jobID: id) }.filter { ($0.endedAt ?? .distantPast) > restarted }.count }
