@@ -35,9 +35,7 @@ SKIP_REASONS=()
 case $SANITIZER in
   address)
     SKIPS+=(MemoryTests)
-    SKIP_REASONS+=("it compares peak RSS of a 10 s and a 60 s job, and ASan's quarantine holds up to 256 MB of freed
-    blocks on purpose (to catch use after free): the longer job fills it, the shorter does not (measured: 476 MB vs
-    247 MB; with quarantine_size_mb=0 the test passes)")
+    SKIP_REASONS+=("it compares the peak RSS of a 10 s and a 60 s job, and ASan's quarantine keeps up to 256 MB of freed blocks on purpose (to catch use after free): the longer job fills it, the shorter does not (476 MB vs 247 MB; with quarantine_size_mb=0 it passes)")
     ;;
   thread) ;;
 esac
