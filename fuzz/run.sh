@@ -36,6 +36,11 @@ mkdir -p "$SCRATCH/corpus/$TARGET" "$SCRATCH/artifacts/$TARGET"
 export MEDIAWORKER_FUZZ_TARGET=$TARGET
 # detect_leaks=0: FFmpeg and the Swift runtime keep process-lifetime allocations LeakSanitizer would report.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
-"$DRIVER" -max_total_time="$SECONDS_TO_RUN" -timeout=20 -rss_limit_mb=4096 -max_len=1048576 \
+# A Swift trap is libFuzzer's to report (a crash-* input): Swift's own backtracer, which would run first, trips
+# AddressSanitizer (its memory server reads the stack) and can stall the run for minutes.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
+DICT=()
+if [[ -f fuzz/dict/$TARGET.dict ]]; then DICT=(-dict="fuzz/dict/$TARGET.dict"); fi
+"$DRIVER" -max_total_time="$SECONDS_TO_RUN" -timeout=20 -rss_limit_mb=4096 -max_len=1048576 "${DICT[@]}" \
   -artifact_prefix="$SCRATCH/artifacts/$TARGET/" -print_final_stats=1 \
   "$SCRATCH/corpus/$TARGET" "fuzz/corpus/$TARGET"

@@ -52,7 +52,10 @@ public struct HookError: Error, CustomStringConvertible, Sendable {
     package static let badSignature = HookError(.badSignature, "no v1 signature matches a configured secret")
     package static func malformedSignature(_ why: String) -> HookError { .init(.malformedSignature, why) }
     package static func stale(_ timestamp: Int, now: Date) -> HookError {
-        .init(.stale, "t=\(timestamp) is \(Int(abs(now.timeIntervalSince1970 - Double(timestamp)))) s from now")
+        // t is the sender's: near Int.min it is more than Int.max seconds away, and Int(distance) would trap.
+        let distance = abs(now.timeIntervalSince1970 - Double(timestamp))
+        let away = distance < 1e15 ? "\(Int(distance)) s" : "more than 10^15 s"
+        return .init(.stale, "t=\(timestamp) is \(away) from now")
     }
     package static func bodyTooLarge(_ limit: Int) -> HookError { .init(.bodyTooLarge, "the body exceeds \(limit) bytes") }
     package static func malformed(_ why: String) -> HookError { .init(.malformed, why) }

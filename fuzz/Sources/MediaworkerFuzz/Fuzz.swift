@@ -77,7 +77,9 @@ private func fuzzJobSpec(_ bytes: UnsafeBufferPointer<UInt8>) {
 ///   the selector byte picks), and the check must pass — or say `stale` exactly when the offset is beyond the
 ///   tolerance;
 /// - `mode 2`: as 1, but the body is changed after signing: the check must say `bad signature` (or `stale`);
-/// - `mode 3`: a correct signature with the header line appended after a comma (junk, extra or repeated fields).
+/// - `mode 3`: a header line that is an integer is the signing time (any `Int`: the check must pass, or say
+///   `stale` exactly when it is beyond the tolerance); any other line is appended, after a comma, to a correct
+///   signature (junk, extra or repeated fields).
 ///
 /// Then the body is parsed as a hook payload (whatever the signature check said: parsing is the larger attack
 /// surface). Both may only throw ``HookError``; anything else — or a broken mode 1/2 expectation — is a
@@ -112,7 +114,14 @@ private func fuzzHook(_ bytes: UnsafeBufferPointer<UInt8>) {
         if tampered.isEmpty { tampered.append(0x20) } else { tampered[tampered.startIndex] ^= 0x01 }
         check(header: signed, body: tampered, verifier: verifier, expect: .failure(stale ? .stale : .badSignature))
     default:
-        check(header: signed + "," + line, body: body, verifier: verifier, expect: .anyOutcome)
+        if let timestamp = Int(line) {
+            // The line is a signing time (any Int): must pass, or be stale exactly when it is beyond the tolerance.
+            let header = HookSignature.sign(body: body, secrets: signers, timestamp: timestamp)
+            let within = abs(HookFuzz.now.timeIntervalSince1970 - Double(timestamp)) <= HookFuzz.tolerance
+            check(header: header, body: body, verifier: verifier, expect: within ? .success : .failure(.stale))
+        } else {
+            check(header: signed + "," + line, body: body, verifier: verifier, expect: .anyOutcome)
+        }
     }
 
     do {
