@@ -57,7 +57,9 @@ import Testing
         try H.clip(f.input + "/clip.mp4")
         var logger = Logger(label: "test.pg")
         logger.logLevel = .critical
-        let queue = try await QueueFactory.open(url: cluster.url, configuration: QueueConfiguration(operationTimeout: .seconds(5)), logger: logger)
+        // The test's own handle (not under test) gets a generous deadline: on a loaded machine the first connection
+        // to a just-started server can take seconds.
+        let queue = try await QueueFactory.open(url: cluster.url, configuration: QueueConfiguration(operationTimeout: .seconds(30)), logger: logger)
         // The worker runs as a service (no --drain) so the test decides when work exists; freezing the worker
         // process (SIGSTOP) makes each outage land at a known point whatever the machine's load.
         let worker = try H.startWorker([
