@@ -59,10 +59,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The upload hook's pure logic (payload parsing, signatures, constant-time compare): no HTTP server, so
+        // the fuzz library can link it without Hummingbird.
+        .target(name: "Hook", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Server",
             dependencies: [
-                "Queue", "Pipeline",
+                "Hook", "Queue", "Pipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,7 +88,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline", "Hook"], path: "fuzz/Sources/MediaworkerFuzz"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(
@@ -103,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Queue", "Pipeline", "Worker", "TestSupport",
+                "Server", "Hook", "Queue", "Pipeline", "Worker", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,6 +1,5 @@
 import Foundation
 import Media
-import Synchronization
 
 /// Sees every decoded video frame on the source thread (thumbnails are tapped here). It must not keep
 /// the frame: take a reference if needed, and hand heavy work to a thread of its own.
@@ -73,6 +72,7 @@ public final class FrameCore {
     /// Run the job to the end. Blocks the calling thread (never call it from Swift's cooperative pool).
     public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
         let started = monotonicSeconds()
+        let cpuStarted = processCPUSeconds()
         let input = try opened ?? InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
         opened = nil
         let videoIndex = try input.requireVideoStream()
@@ -153,8 +153,11 @@ public final class FrameCore {
         for k in 0..<workers {
             group.spawn("mw-process-\(k)") {
                 let t = threadCPUSeconds()
-                defer { timings.add("scale+stamp", threadCPUSeconds() - t) }
                 let processor = FrameProcessor()
+                defer {
+                    timings.add("scale", threadCPUSeconds() - t - processor.stampSeconds)
+                    timings.add("stamp", processor.stampSeconds)
+                }
                 while let item = work.take() {
                     if cancel.isCancelled { throw PipelineError.cancelled }
                     let out = try processor.process(item.frame, runtimes[item.rendition])
@@ -168,7 +171,10 @@ public final class FrameCore {
                                      queue: ordered[i], counter: counters.encoded[i], cancel: cancel)
             group.spawn("mw-encode-\(i)") {
                 let t = threadCPUSeconds()
-                defer { timings.add("encode+mux", threadCPUSeconds() - t) }
+                defer {
+                    timings.add("encode", threadCPUSeconds() - t - sink.muxSeconds)
+                    timings.add("mux", sink.muxSeconds)
+                }
                 try sink.run()
             }
             _ = r
@@ -177,15 +183,11 @@ public final class FrameCore {
         outputs.removeAll()
 
         // This thread reports progress until the others are done.
-        let done = Atomic<Bool>(false)
-        let joiner = Thread {
-            _ = try? group.join()
-            done.store(true, ordering: .releasing)
-        }
-        joiner.start()
+        // (It polls the group rather than waiting on a joining thread: under a tight memory limit that thread
+        // might not start, and nothing would ever end the wait.)
         var lastReport = 0.0
         var lastFrames: Int64 = -1
-        while !done.load(ordering: .acquiring) {
+        while !group.finished {
             usleep(20_000)
             let now = monotonicSeconds()
             // Report at most every interval, and only when frames moved (not while the muxers finish).
@@ -208,6 +210,11 @@ public final class FrameCore {
         }
         _ = slots
         report.timings = timings.snapshot
+        // CPU seconds of the threads the stages above do not see: x264's frame and lookahead threads and the
+        // decoder's frame threads (their work is encoding and decoding), plus this thread's bookkeeping.
+        let measured = report.timings.values.reduce(0, +)
+        report.timings["cpu"] = processCPUSeconds() - cpuStarted
+        report.timings["codec-threads"] = max(0, report.timings["cpu"]! - measured)
         report.timings["wall"] = monotonicSeconds() - started
         return report
     }

@@ -6,6 +6,8 @@ import Media
 /// owns one `FrameProcessor`, and with it its own `SwsContext`s and scratch frames; what it shares with
 /// other threads (`RenditionRuntime`) is immutable.
 final class FrameProcessor {
+    /// CPU seconds this processor spent stamping marks (the rest of `process` is scaling and fitting).
+    private(set) var stampSeconds = 0.0
     private struct State {
         var sourceKey: SourceKey
         var geometry: Geometry
@@ -56,7 +58,11 @@ final class FrameProcessor {
                 rotate(scaled, to: target, g.rotation)
             }
         }
-        if let mark = r.watermark { mark.stamp(on: canvas) }
+        if let mark = r.watermark {
+            let t = threadCPUSeconds()
+            mark.stamp(on: canvas)
+            stampSeconds += threadCPUSeconds() - t
+        }
         return out
     }
 

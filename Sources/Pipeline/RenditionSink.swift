@@ -10,6 +10,8 @@ final class RenditionSink {
     let cancel: CancellationToken
     private let videoStream = 0
     private let packet: Packet
+    /// CPU seconds this thread spent in the muxer (writing packets, finishing the file); the rest is encoding.
+    private(set) var muxSeconds = 0.0
 
     init(encoder: Encoder, output: OutputContainer, audioStream: Int?, queue: ReorderQueue<FrameCore.Item>,
          counter: Counter, cancel: CancellationToken) throws {
@@ -32,22 +34,28 @@ final class RenditionSink {
                 counter.add(1)
                 try drain()
             case .audio(let p):
-                if let audioStream { try output.write(p, stream: audioStream) }
+                if let audioStream { try muxing { try output.write(p, stream: audioStream) } }
             case .end:
                 try encoder.send(nil)
                 try drain()
-                try output.finish()
+                try muxing { try output.finish() }
                 return
             }
         }
         throw PipelineError.cancelled
     }
 
+    private func muxing(_ body: () throws -> Void) rethrows {
+        let t = threadCPUSeconds()
+        defer { muxSeconds += threadCPUSeconds() - t }
+        try body()
+    }
+
     private func drain() throws {
         while try encoder.receive(into: packet) == .frame {
             // libx264's packets come out with duration 0: without one, the MP4 would be a frame short.
             packet.duration = 1
-            try output.write(packet, stream: videoStream)
+            try muxing { try output.write(packet, stream: videoStream) }
         }
     }
 }

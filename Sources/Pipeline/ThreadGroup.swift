@@ -9,10 +9,13 @@ final class ThreadGroup: @unchecked Sendable {
     // Safe: `firstError` and `threads` are only touched with `lock` held; `onError` is set before start.
     private let lock = NSLock()
     private var threads: [pthread_t] = []
+    private var running = 0
     private var firstError: Error?
     private let onError: @Sendable () -> Void
+    private let stackSize: Int
 
-    init(onError: @escaping @Sendable () -> Void) {
+    init(stackSize: Int = 8 << 20, onError: @escaping @Sendable () -> Void) {
+        self.stackSize = stackSize
         self.onError = onError
     }
 
@@ -33,7 +36,7 @@ final class ThreadGroup: @unchecked Sendable {
         let start = Unmanaged.passRetained(Start(name: name, body: body, group: self)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, 8 << 20)
+        pthread_attr_setstacksize(&attributes, stackSize)
         var thread = pthread_t()
         let rc = pthread_create(&thread, &attributes, { raw in
             let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
@@ -42,17 +45,34 @@ final class ThreadGroup: @unchecked Sendable {
             } catch {
                 start.group.record(error)
             }
+            start.group.ended()
             return nil
         }, start)
         pthread_attr_destroy(&attributes)
         if rc != 0 {
             Unmanaged<Start>.fromOpaque(start).release()
-            record(PipelineError.internalFailure("cannot start thread \(name): error \(rc)"))
+            let why = rc == EAGAIN ? "out of memory or threads (a memory limit on the process?)" : "error \(rc)"
+            record(PipelineError.internalFailure("cannot start thread \(name): \(why)"))
             return
         }
         lock.lock()
         threads.append(thread)
+        running += 1
         lock.unlock()
+    }
+
+    private func ended() {
+        lock.lock()
+        running -= 1
+        lock.unlock()
+    }
+
+    /// Whether every thread started so far has returned (a thread that could not start counts as returned).
+    /// Lets the caller wait while doing something else, without a thread of its own for `join`.
+    var finished: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return running == 0
     }
 
     func record(_ error: Error) {

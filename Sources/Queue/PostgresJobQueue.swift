@@ -137,34 +137,36 @@ public final class PostgresJobQueue: JobQueue {
 
     // MARK: - Access helpers
 
-    private enum Race<T: Sendable>: Sendable {
-        case value(T)
-        case timedOut
-    }
-
     /// Runs `body`, failing with ``QueueError/Code/timeout`` when it takes longer than the operation timeout, and
     /// wraps driver errors in ``QueueError``.
+    ///
+    /// The deadline holds even when `body` does not honour cancellation: a task group would wait for its child
+    /// before returning, and a query stuck on a connection the server dropped while this process was stopped
+    /// kept a worker's heartbeat — and with it the whole attempt — waiting for ever (found by the PostgreSQL
+    /// outage test). Here the body runs in its own task, cancelled at the deadline and left to end by itself;
+    /// the caller gets the timeout at once.
     @discardableResult
     func withTimeout<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = configuration.operationTimeout
-        do {
-            return try await withThrowingTaskGroup(of: Race<T>.self) { group in
-                group.addTask { .value(try await body()) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return .timedOut
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else {
-                    throw QueueError(.database, "\(operation): no result")
-                }
-                switch first {
-                case .value(let value): return value
-                case .timedOut: throw QueueError(.timeout, "\(operation): PostgreSQL did not answer within \(timeout)")
-                }
-            }
-        } catch {
-            throw QueueError.database(operation, error)
+        let outcome = Deadline<T>()
+        let work = Task {
+            do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            outcome.finish(.failure(QueueError(.timeout, "\(operation): PostgreSQL did not answer within \(timeout)")))
+        }
+        let result = await withTaskCancellationHandler {
+            await outcome.value
+        } onCancel: {
+            outcome.finish(.failure(CancellationError()))
+        }
+        work.cancel()
+        timer.cancel()
+        switch result {
+        case .success(let value): return value
+        case .failure(let error as QueueError): throw error
+        case .failure(let error): throw QueueError.database(operation, error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Hook
 import Hummingbird
 
 /// `Authorization: Bearer <operator token>` or 401; the token is compared in constant time.

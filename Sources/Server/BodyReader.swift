@@ -1,4 +1,5 @@
 import Foundation
+import Hook
 import Hummingbird
 
 /// Reads a request body up to a limit, refusing as soon as the limit is passed: a declared `Content-Length`

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hook
 
 /// Dashboard sign-in without server-side state. A session cookie is `<expiry>.<nonce>.<mac>`, MAC'd with a key
 /// derived (HKDF) from the operator token: changing the token signs everyone out, and every server sharing the

@@ -1,4 +1,5 @@
 import Foundation
+import Hook
 import Hummingbird
 
 /// `application/x-www-form-urlencoded` fields of a dashboard form (small: 16 KiB at most).

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hook
 import Hummingbird
 import Logging
 import Pipeline

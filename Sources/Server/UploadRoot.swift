@@ -1,4 +1,5 @@
 import Foundation
+import Hook
 
 /// The folder uploads arrive in. A path from a hook resolves (symlinks included) to a regular file inside it,
 /// or is refused.

@@ -160,17 +160,35 @@ struct AttemptRunner: Sendable {
         case nil:
             break
         }
+        let limit = configuration.appliedMemoryLimitBytes
         if case .failed(let error, let retryable) = childReport.final {
+            let error = Self.notingMemoryLimit(error, exit: nil, logTail: logTail, limitBytes: limit)
             return await report(.failed(error: error, retryable: retryable), outcome: .failed, claim: claim,
                                 logTail: logTail, started: started, fps: fps, logger: logger)
         }
-        let error: String
+        var error: String
         switch exit {
         case .signalled: error = "crashed: \(exit)"
         case .exited(let code): error = "crashed: exit status \(code) without a result"
         }
+        error = Self.notingMemoryLimit(error, exit: exit, logTail: logTail, limitBytes: limit)
         return await report(.failed(error: error, retryable: true), outcome: .crashed, claim: claim, logTail: logTail,
                             started: started, fps: fps, logger: logger)
+    }
+
+    /// The child runs under `RLIMIT_AS` (`--memory-limit-mb`); when it reaches it, what it says is a library's
+    /// allocation failure ("Cannot allocate memory", x264's "Generic error in an external library", the Swift
+    /// runtime's "Could not allocate memory" before it traps) or a loader error (exit 127) — none of which
+    /// names the limit. A failure that looks like that gets the limit named, so an operator knows which knob to
+    /// look at. A bare crash (a signal, nothing about memory in its log) is left as it is.
+    static func notingMemoryLimit(_ error: String, exit: ExitStatus?, logTail: String?, limitBytes: Int64) -> String {
+        guard limitBytes > 0 else { return error }
+        let text = (error + "\n" + (logTail ?? "")).lowercased()
+        let words = ["cannot allocate memory", "out of memory", "failed to allocate", "could not allocate",
+                     "generic error in an external library", "cannot start thread"]
+        let suspect = words.contains { text.contains($0) } || exit == .exited(127)
+        guard suspect else { return error }
+        return error + " (the attempt may have reached its memory limit: \(limitBytes >> 20) MiB of address space, --memory-limit-mb)"
     }
 
     /// Whether the claim is still current: renews the lease (so it cannot expire while we clean up) unless

@@ -90,6 +90,22 @@ struct HookTests {
         }
     }
 
+    @Test("a t no clock reaches (Int.min and near it, Int.max) is 401 stale, not a crash")
+    func extremeTimestamps() async throws {
+        let harness = try await ServerHarness.make()
+        try harness.upload("clip.mp4")
+        try await harness.withRouter { client in
+            let v1 = String(repeating: "ab", count: 32)
+            // Int.min is 2^63 + now seconds away: more than Int.max, which once trapped the stale message's Int().
+            for t in [Int.min, Int.min + 1, -9_223_372_030_000_000_000, Int.max, -1] {
+                let response = try await client.hook(harness, Self.body, signature: "t=\(t),v1=\(v1)")
+                #expect(response.status == .unauthorized, "t=\(t)")
+                #expect(response.text.contains("stale signature"), "t=\(t): \(response.text)")
+            }
+            #expect(try await harness.jobCount() == 0)
+        }
+    }
+
     @Test("a delivery replayed after the tolerance is 401, even though it was once valid")
     func replayedTimestamp() async throws {
         let harness = try await ServerHarness.make()

@@ -107,7 +107,8 @@ import Testing
         let running = Task { try await worker.run() }
         #expect(try await S.eventually(within: 20) { try await queue.job(id)?.state == .running })
         try await queue.cancel(id)
-        #expect(try await S.eventually(within: 10) { try await queue.job(id)?.state == .cancelled })
+        // Within a few heartbeats; the bound leaves room for a loaded machine.
+        #expect(try await S.eventually(within: 30) { try await queue.job(id)?.state == .cancelled })
         #expect(try await queue.attempts(jobID: id).map(\.outcome) == [.cancelled])
         worker.requestShutdown()
         try await running.value
@@ -131,7 +132,9 @@ import Testing
         let stopAsked = Date()
         worker.requestShutdown()
         try await running.value
-        #expect(Date().timeIntervalSince(stopAsked) < 10, "the worker outlived its grace period")
+        // The grace is 1 s and the fake child never ends by itself; the bound leaves room for a loaded machine
+        // (this process's cooperative pool is shared with the other async suites).
+        #expect(Date().timeIntervalSince(stopAsked) < 30, "the worker outlived its grace period")
         let job = try #require(try await queue.job(id))
         #expect(job.state == .queued)
         #expect(job.attempts == 0, "a released attempt must not use up the retry budget")

@@ -136,6 +136,24 @@ extension HostileCase {
             try put("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\nconcat:\(segment)|file://\(f.secretFile)\n#EXT-X-ENDLIST\n",
                     "playlist.avi", f)
         },
+        // CVE-2017-9993: the AVI demuxer opens what a GAB2 subtitle packet holds with a nested demuxer. FFmpeg 5.1
+        // lets only SRT and ASS through, and our format allowlist is copied to nested demuxers: the playlist is
+        // never opened, the subtitle stream is dropped, the video is processed; the secret's atime is checked.
+        HostileCase(name: "AVI whose GAB2 subtitle carries an HLS playlist (CVE-2017-9993)", file: "gab2.avi", spec: .transcode,
+                    outcome: .succeeds) { f in
+            let segment = try secretClip(f, "secret-gab2.ts", format: ["-f", "mpegts"])
+            let movie = f.path + "/gab2-base.avi"
+            try Harness.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=1", "-c:v", "mpeg4", "-f", "avi", movie])
+            let playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://\(f.secretFile)\n#EXTINF:1.0,\nfile://\(segment)\n#EXT-X-ENDLIST\n"
+            let patched = try MediaForge.aviWithGAB2(avi: Data(contentsOf: URL(fileURLWithPath: movie)), file: Data(playlist.utf8))
+            try put(patched, "gab2.avi", f)
+            // The forge is live: the same packet carrying SRT is opened by the nested demuxer (a subrip stream).
+            let control = f.path + "/gab2-srt.avi"
+            try MediaForge.aviWithGAB2(avi: Data(contentsOf: URL(fileURLWithPath: movie)),
+                                       file: Data("1\n00:00:00,000 --> 00:00:01,000\nhola\n\n".utf8)).write(to: URL(fileURLWithPath: control))
+            let probe = try Harness.shell("ffprobe -v error -show_entries stream=codec_name -of csv=p=0 \(control)")
+            guard probe.output.contains("subrip") else { throw Failure("the GAB2 forge is not opened by FFmpeg: \(probe.output)") }
+        },
         HostileCase(name: "MP4 with an external data reference (alias to a file outside the root)", file: "dref.mp4",
                     spec: .transcode, outcome: refused("external", "data reference")) { f in
             let target = try secretClip(f, "secret-dref.mp4")

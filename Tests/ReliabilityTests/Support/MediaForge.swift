@@ -169,6 +169,70 @@ enum MediaForge {
         }
     }
 
+    // MARK: AVI with a GAB2 subtitle
+
+    /// Adds a subtitle stream (`strh` type `txts`) to an AVI made by ffmpeg, whose one packet (`01tx`, indexed
+    /// in `idx1`) is a GAB2 subtitle container holding `file`: FFmpeg's AVI demuxer probes what a GAB2 packet
+    /// holds and opens it with a nested demuxer — the way CVE-2017-9993 made an AVI read an HLS playlist
+    /// (and through it, local files). The video stream must be stream 0 and the AVI have an `idx1`.
+    static func aviWithGAB2(avi: Data, file: Data) throws -> Data {
+        let b = [UInt8](avi)
+        guard b.count > 12, Array(b[0..<4]) == [UInt8]("RIFF".utf8), Array(b[8..<12]) == [UInt8]("AVI ".utf8) else { throw Failure("not an AVI") }
+        // The GAB2 packet: "GAB2\0", version 2, a UTF-16 description, type 4, the file.
+        let desc: [UInt8] = [UInt16]("sub".utf16).flatMap { [UInt8($0 & 255), UInt8($0 >> 8)] } + [0, 0]
+        let packet: [UInt8] = [UInt8]("GAB2".utf8) + [0] + le16(2) + le32(UInt32(desc.count)) + desc + le16(4)
+            + le32(UInt32(file.count)) + [UInt8](file)
+        var strh: [UInt8] = [UInt8]("txts".utf8) + le32(0) + le32(0) + le16(0) + le16(0) + le32(0)
+        strh += le32(1) + le32(1000) + le32(0) + le32(1) + le32(0) + le32(UInt32(bitPattern: -1)) + le32(0) + [UInt8](repeating: 0, count: 8)
+        let strl: [UInt8] = [UInt8]("strl".utf8) + chunk("strh", strh) + chunk("strf", [])
+
+        var out: [UInt8] = []
+        var offset = 12, moviChunkOffset: Int?, sawIndex = false
+        while offset + 8 <= b.count {
+            let id = String(decoding: b[offset..<offset + 4], as: UTF8.self), size = Int(le32(b, offset + 4))
+            guard offset + 8 + size <= b.count else { throw Failure("chunk \(id) runs past the end") }
+            var data = Array(b[offset + 8..<offset + 8 + size])
+            let list = id == "LIST" && data.count >= 4 ? String(decoding: data[0..<4], as: UTF8.self) : ""
+            if list == "hdrl" {
+                // One more stream in avih; the new strl after the last one.
+                var inner = 4, lastStrl: Int?
+                while inner + 8 <= data.count {
+                    let cid = String(decoding: data[inner..<inner + 4], as: UTF8.self), csize = Int(le32(data, inner + 4))
+                    if cid == "avih" {
+                        let streams = le32(data, inner + 8 + 24) + 1
+                        data.replaceSubrange(inner + 8 + 24..<inner + 8 + 28, with: le32(streams))
+                    }
+                    if cid == "LIST", String(decoding: data[inner + 8..<inner + 12], as: UTF8.self) == "strl" {
+                        lastStrl = inner + 8 + csize + (csize & 1)
+                    }
+                    inner += 8 + csize + (csize & 1)
+                }
+                guard let at = lastStrl else { throw Failure("no strl in hdrl") }
+                data.insert(contentsOf: chunk("LIST", strl), at: at)
+            } else if list == "movi" {
+                moviChunkOffset = data.count
+                data += chunk("01tx", packet)
+            } else if id == "idx1" {
+                guard let at = moviChunkOffset else { throw Failure("idx1 before movi") }
+                data += [UInt8]("01tx".utf8) + le32(0x10) + le32(UInt32(at)) + le32(UInt32(packet.count))
+                sawIndex = true
+            }
+            out += chunk(id, data)
+            offset += 8 + size + (size & 1)
+        }
+        guard sawIndex, moviChunkOffset != nil else { throw Failure("the AVI has no movi list or idx1 index") }
+        return Data([UInt8]("RIFF".utf8) + le32(UInt32(out.count + 4)) + [UInt8]("AVI ".utf8) + out)
+    }
+
+    private static func chunk(_ id: String, _ data: [UInt8]) -> [UInt8] {
+        [UInt8](id.utf8) + le32(UInt32(data.count)) + data + (data.count & 1 == 1 ? [UInt8(0)] : [UInt8]())
+    }
+    private static func le32(_ d: [UInt8], _ o: Int) -> UInt32 {
+        UInt32(d[o]) | UInt32(d[o + 1]) << 8 | UInt32(d[o + 2]) << 16 | UInt32(d[o + 3]) << 24
+    }
+    private static func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 255), UInt8(v >> 8 & 255), UInt8(v >> 16 & 255), UInt8(v >> 24)] }
+    private static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 255), UInt8(v >> 8)] }
+
     private static func be32(_ d: [UInt8], _ o: Int) -> UInt32 {
         UInt32(d[o]) << 24 | UInt32(d[o + 1]) << 16 | UInt32(d[o + 2]) << 8 | UInt32(d[o + 3])
     }

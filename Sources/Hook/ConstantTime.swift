@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
 
-enum ConstantTime {
+package enum ConstantTime {
     /// Compares two secrets without leaking where they differ or (through the digests) their lengths.
-    static func equal(_ a: String, _ b: String) -> Bool {
+    package static func equal(_ a: String, _ b: String) -> Bool {
         let da = Array(SHA256.hash(data: Data(a.utf8)))
         let db = Array(SHA256.hash(data: Data(b.utf8)))
         var difference: UInt8 = 0

@@ -1,29 +1,29 @@
 import Foundation
 
 /// One upload the hook was told about, before its path is checked.
-struct UploadNotice: Sendable, Equatable {
-    enum Source: String, Sendable {
+package struct UploadNotice: Sendable, Equatable {
+    package enum Source: String, Sendable {
         case mediaworker, tusd, s3
     }
 
-    var source: Source
+    package var source: Source
     /// As the sender wrote it: relative to the upload root, or absolute (tusd's storage path).
-    var path: String
-    var template: String
+    package var path: String
+    package var template: String
     /// The idempotency key: a repeated delivery carries the same one.
-    var key: String
+    package var key: String
     /// Job spec fields that replace the template's, as a JSON object (our payload only).
-    var overrides: Data?
+    package var overrides: Data?
 }
 
 /// What a hook body asks for.
-enum HookPayload: Sendable, Equatable {
+package enum HookPayload: Sendable, Equatable {
     case uploads([UploadNotice])
     /// A well-formed delivery that asks for nothing (a tusd `pre-create`, an S3 `ObjectRemoved`).
     case ignored(String)
 
     /// Tells the three formats apart by their top-level fields: tusd's `Type` + `Event`, S3's `Records`, else ours.
-    static func parse(_ body: Data, defaultTemplate: String) throws -> HookPayload {
+    package static func parse(_ body: Data, defaultTemplate: String) throws -> HookPayload {
         let object: [String: Any]
         do {
             guard let o = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {

@@ -1,9 +1,8 @@
 import Foundation
-import Hummingbird
 
 /// Why the upload hook refused a delivery. A struct wrapping a private enum (new codes don't break callers);
-/// each code maps to one HTTP status, and the body says why in one line.
-public struct HookError: Error, CustomStringConvertible, Sendable, HTTPResponseError {
+/// each code maps to one HTTP status (the server's `HookError+HTTP.swift`), and the message says why in one line.
+public struct HookError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case unsigned = "unsigned"
@@ -37,14 +36,6 @@ public struct HookError: Error, CustomStringConvertible, Sendable, HTTPResponseE
         public static let invalidSpec = Code(.invalidSpec)
 
         public var description: String { value.rawValue }
-
-        var status: HTTPResponse.Status {
-            switch value {
-            case .unsigned, .malformedSignature, .badSignature, .stale: return .unauthorized
-            case .bodyTooLarge: return .contentTooLarge
-            case .malformed, .pathRefused, .invalidSpec: return .badRequest
-            }
-        }
     }
 
     public let code: Code
@@ -57,25 +48,17 @@ public struct HookError: Error, CustomStringConvertible, Sendable, HTTPResponseE
 
     public var description: String { "\(code): \(message)" }
 
-    public var status: HTTPResponse.Status { code.status }
-    public var headers: HTTPFields {
-        code.status == .unauthorized ? [.wwwAuthenticate: "\(HookSignature.headerName)"] : [:]
+    package static let unsigned = HookError(.unsigned, "the request has no \(HookSignature.headerName) header")
+    package static let badSignature = HookError(.badSignature, "no v1 signature matches a configured secret")
+    package static func malformedSignature(_ why: String) -> HookError { .init(.malformedSignature, why) }
+    package static func stale(_ timestamp: Int, now: Date) -> HookError {
+        // t is the sender's: near Int.min it is more than Int.max seconds away, and Int(distance) would trap.
+        let distance = abs(now.timeIntervalSince1970 - Double(timestamp))
+        let away = distance < 1e15 ? "\(Int(distance)) s" : "more than 10^15 s"
+        return .init(.stale, "t=\(timestamp) is \(away) from now")
     }
-
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSON.response(["error": description], status: status)
-        response.headers.append(contentsOf: headers)
-        return response
-    }
-
-    static let unsigned = HookError(.unsigned, "the request has no \(HookSignature.headerName) header")
-    static let badSignature = HookError(.badSignature, "no v1 signature matches a configured secret")
-    static func malformedSignature(_ why: String) -> HookError { .init(.malformedSignature, why) }
-    static func stale(_ timestamp: Int, now: Date) -> HookError {
-        .init(.stale, "t=\(timestamp) is \(Int(abs(now.timeIntervalSince1970 - Double(timestamp)))) s from now")
-    }
-    static func bodyTooLarge(_ limit: Int) -> HookError { .init(.bodyTooLarge, "the body exceeds \(limit) bytes") }
-    static func malformed(_ why: String) -> HookError { .init(.malformed, why) }
-    static func pathRefused(_ why: String) -> HookError { .init(.pathRefused, why) }
-    static func invalidSpec(_ why: String) -> HookError { .init(.invalidSpec, why) }
+    package static func bodyTooLarge(_ limit: Int) -> HookError { .init(.bodyTooLarge, "the body exceeds \(limit) bytes") }
+    package static func malformed(_ why: String) -> HookError { .init(.malformed, why) }
+    package static func pathRefused(_ why: String) -> HookError { .init(.pathRefused, why) }
+    package static func invalidSpec(_ why: String) -> HookError { .init(.invalidSpec, why) }
 }

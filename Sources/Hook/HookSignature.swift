@@ -81,7 +81,7 @@ public struct HookSignature: Sendable {
         return Parsed(timestamp: timestamp, signatures: signatures)
     }
 
-    static func hexBytes(_ text: Substring) -> Data? {
+    package static func hexBytes(_ text: Substring) -> Data? {
         var bytes = Data(capacity: text.utf8.count / 2)
         var high: UInt8?
         for c in text.utf8 {
