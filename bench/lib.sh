@@ -26,6 +26,14 @@ declare -A BENCH_CMD=() BENCH_OUT=() BENCH_PREP=()
 bench_die() { echo "bench: $*" >&2; exit 1; }
 bench_log() { echo "bench: $*" >&2; }
 
+# bench_mediaworker: the release binary under test (MEDIAWORKER, default .build/release/mediaworker), checked and
+# made absolute in MEDIAWORKER, so scripts that change directory or write it into wrapper scripts can use it.
+bench_mediaworker() {
+  MEDIAWORKER=${MEDIAWORKER:-.build/release/mediaworker}
+  [[ -x $MEDIAWORKER ]] || bench_die "no $MEDIAWORKER: run 'swift build -c release --product mediaworker' first (or set MEDIAWORKER)"
+  MEDIAWORKER=$(cd "$(dirname "$MEDIAWORKER")" && pwd)/$(basename "$MEDIAWORKER")
+}
+
 # bench_init NAME: checks tools, makes a work dir removed on exit.
 bench_init() {
   BENCH_NAME=$1

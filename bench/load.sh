@@ -18,9 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-MEDIAWORKER=${MEDIAWORKER:-.build/release/mediaworker}
-[[ -x $MEDIAWORKER ]] || bench_die "no $MEDIAWORKER: run 'swift build -c release --product mediaworker' first"
-MW=$(cd "$(dirname "$MEDIAWORKER")" && pwd)/$(basename "$MEDIAWORKER")
+bench_mediaworker
+MW=$MEDIAWORKER
 JOBS=${JOBS:-1000}
 WORKERS=${WORKERS:-2}
 [[ $JOBS =~ ^[1-9][0-9]*$ && $JOBS -ge 100 ]] || bench_die "JOBS must be a number ≥ 100 (got '$JOBS')"

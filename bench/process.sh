@@ -11,8 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-MEDIAWORKER=${MEDIAWORKER:-.build/release/mediaworker}
-[[ -x $MEDIAWORKER ]] || bench_die "no $MEDIAWORKER: run 'swift build -c release' first"
+bench_mediaworker
 WHICH=${1:-all}
 if [[ $WHICH == all ]]; then "$0" a; "$0" b; "$0" c; exit; fi
 [[ $WHICH =~ ^[abc]$ ]] || bench_die "unknown case '$WHICH' (a, b, c or all)"

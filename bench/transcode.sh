@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-MEDIAWORKER=${MEDIAWORKER:-.build/release/mediaworker}
-[[ -x $MEDIAWORKER ]] || bench_die "no $MEDIAWORKER: run 'swift build -c release' first (or set MEDIAWORKER)"
+bench_mediaworker
 bench_init transcode
 
 # Input: 1920x1080 30 fps 10 s, H.264 High (x264 medium CRF 20) + AAC 44.1 kHz stereo

@@ -9,9 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-MEDIAWORKER=${MEDIAWORKER:-.build/release/mediaworker}
-[[ -x $MEDIAWORKER ]] || bench_die "no $MEDIAWORKER: run 'swift build -c release --product mediaworker' first"
-MW=$(cd "$(dirname "$MEDIAWORKER")" && pwd)/$(basename "$MEDIAWORKER")
+bench_mediaworker
+MW=$MEDIAWORKER
 
 bench_init worker-overhead
 SPEC=$PWD/samples/jobs/campaign-social.json

@@ -119,11 +119,10 @@ else
   ASYNC='ServerTests|WorkerTests|QueueTests|ReliabilityTests'
   step tests-sync swift test --skip-build "${BUILD[@]}" --skip "$ASYNC" "${SKIP_ARGS[@]}"
   step tests-async swift test --skip-build "${BUILD[@]}" --filter "$ASYNC" "${SKIP_ARGS[@]}"
+  OPTIONS_VAR=$([[ $SANITIZER == address ]] && echo ASAN_OPTIONS || echo TSAN_OPTIONS)
   for i in "${!APART[@]}"; do
-    case $SANITIZER in
-      address) ASAN_OPTIONS="$ASAN_OPTIONS:${APART_OPTIONS[$i]}" step "tests-${APART[$i]}" swift test --skip-build "${BUILD[@]}" --filter "${APART[$i]}" ;;
-      thread) TSAN_OPTIONS="$TSAN_OPTIONS:${APART_OPTIONS[$i]}" step "tests-${APART[$i]}" swift test --skip-build "${BUILD[@]}" --filter "${APART[$i]}" ;;
-    esac
+    step "tests-${APART[$i]}" env "$OPTIONS_VAR=${!OPTIONS_VAR}:${APART_OPTIONS[$i]}" \
+      swift test --skip-build "${BUILD[@]}" --filter "${APART[$i]}"
   done
   step verify "$BIN/mediaworker" verify samples
 fi

@@ -202,19 +202,18 @@ public final class FrameCore {
         if cancel.isCancelled { throw PipelineError.cancelled }
         progress?(Self.progress(counters: counters, expected: reportBox.slots ?? expected, started: started, final: true))
 
-        let slots = reportBox.slots ?? 0
         report.renditions = runtimes.enumerated().map { i, r in
             CoreReport.Rendition(name: r.plan.name, path: r.plan.outputPath, width: r.outputWidth, height: r.outputHeight,
                                  frames: counters.encoded[i].value, frameRate: r.frameRate,
                                  duration: Double(counters.encoded[i].value) / r.frameRate.double)
         }
-        _ = slots
         report.timings = timings.snapshot
         // CPU seconds of the threads the stages above do not see: x264's frame and lookahead threads and the
         // decoder's frame threads (their work is encoding and decoding), plus this thread's bookkeeping.
         let measured = report.timings.values.reduce(0, +)
-        report.timings["cpu"] = processCPUSeconds() - cpuStarted
-        report.timings["codec-threads"] = max(0, report.timings["cpu"]! - measured)
+        let cpu = processCPUSeconds() - cpuStarted
+        report.timings["cpu"] = cpu
+        report.timings["codec-threads"] = max(0, cpu - measured)
         report.timings["wall"] = monotonicSeconds() - started
         return report
     }

@@ -34,6 +34,10 @@ final class ThreadGroup: @unchecked Sendable {
     /// caller must not touch those objects again.
     func spawn(_ name: String, _ body: @escaping () throws -> Void) {
         let start = Unmanaged.passRetained(Start(name: name, body: body, group: self)).toOpaque()
+        // Counted before it exists: a thread that ends at once must not take the count below the truth.
+        lock.lock()
+        running += 1
+        lock.unlock()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, stackSize)
@@ -51,13 +55,13 @@ final class ThreadGroup: @unchecked Sendable {
         pthread_attr_destroy(&attributes)
         if rc != 0 {
             Unmanaged<Start>.fromOpaque(start).release()
+            ended()
             let why = rc == EAGAIN ? "out of memory or threads (a memory limit on the process?)" : "error \(rc)"
             record(PipelineError.internalFailure("cannot start thread \(name): \(why)"))
             return
         }
         lock.lock()
         threads.append(thread)
-        running += 1
         lock.unlock()
     }
 
