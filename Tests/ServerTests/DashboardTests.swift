@@ -7,6 +7,14 @@ import Queue
 import Server
 import Testing
 
+/// `value` with its first character replaced by one it does not already have: a token or cookie that is
+/// certainly wrong. (Prefixing a fixed digit was right only 15 times in 16: CI once drew a CSRF token that
+/// already began with that digit, so the "wrong" token was the right one.)
+func tampered(_ value: String) -> String {
+    let replacement: Character = value.first == "0" ? "1" : "0"
+    return String(replacement) + value.dropFirst()
+}
+
 /// A signed-in browser: the session cookie, and the CSRF token the pages carry.
 struct Browser {
     var cookie: String
@@ -99,8 +107,9 @@ struct DashboardTests {
             let session = try #require(right.setCookies["mw_session"])
             #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: "mw_session=\(session)"]).status == .ok)
             // A tampered cookie is no session.
-            let tampered = "9" + session.dropFirst()
-            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: "mw_session=\(tampered)"]).status == .seeOther)
+            let forged = tampered(session)
+            #expect(forged != session)
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: "mw_session=\(forged)"]).status == .seeOther)
         }
     }
 
@@ -187,8 +196,9 @@ struct DashboardTests {
             let queued = try await JobFixture.make(harness.queue, key: "q", end: .queued)
             let browser = try await Browser.signIn(client)
 
+            #expect(tampered(browser.csrf) != browser.csrf && tampered("0f") == "1f" && tampered("9f") == "0f")
             for uri in ["/jobs/\(dead)/retry", "/jobs/\(queued)/cancel", "/jobs/retry-failed", "/logout"] {
-                for token in ["", "0" + browser.csrf.dropFirst()] {
+                for token in ["", tampered(browser.csrf)] {
                     let refused = try await browser.post(client, uri, csrf: token)
                     #expect(refused.status == .forbidden, "\(uri) with '\(token)'")
                 }
