@@ -62,8 +62,28 @@ enum PostgresRows {
 
 extension PostgresConnection {
     /// Runs one statement on this connection and collects its rows.
+    ///
+    /// Not PostgresNIO's async `query` (1.33): it writes the statement to the channel with no promise for the
+    /// write, so when the channel has already closed and dropped its handlers — the server reset a connection
+    /// that sat idle in the pool, and the pool has not yet heard — the statement is discarded unanswered and the
+    /// caller waits for ever (`ClosedConnectionTests` shows it; LeakSanitizer found such an abandoned call in
+    /// the outage test). Here the statement is handed over on the connection's event loop, in the same turn as
+    /// a check there that the channel is active: while it is, the connection's handler is in the pipeline and
+    /// fails the statement if the connection closes later. A closed one fails at once with
+    /// ``ConnectionClosedBeforeSend``.
     @discardableResult
     func exec(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await self.query(query, logger: logger).collect()
+        let eventLoop = self.eventLoop
+        let result = try await eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            guard !self.isClosed else { return eventLoop.makeFailedFuture(ConnectionClosedBeforeSend()) }
+            return self.query(query, logger: logger)
+        }.get()
+        return result.rows
     }
+}
+
+/// The statement was not sent: its connection had closed. Nothing reached the server, so the caller may run it
+/// again on another connection.
+struct ConnectionClosedBeforeSend: Error, CustomStringConvertible {
+    var description: String { "the connection to PostgreSQL had closed before the statement was sent" }
 }

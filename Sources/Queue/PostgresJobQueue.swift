@@ -125,10 +125,7 @@ public final class PostgresJobQueue: JobQueue {
 
     func notifyWorkers(_ jobID: String) async {
         do {
-            try await withTimeout("notify") {
-                try await self.client.query("SELECT pg_notify(\(self.configuration.notifyChannel), \(jobID))", logger: self.logger)
-                    .collect()
-            }
+            _ = try await rows("notify", "SELECT pg_notify(\(configuration.notifyChannel), \(jobID))")
         } catch {
             // The job is stored; idle workers still find it by polling.
             logger.warning("NOTIFY failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
@@ -178,21 +175,7 @@ public final class PostgresJobQueue: JobQueue {
         let logger = logger
         let client = client
         return try await withTimeout(operation) {
-            try await client.withConnection { connection -> T in
-                try await connection.exec("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.exec("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    do {
-                        try await connection.exec("ROLLBACK", logger: logger)
-                    } catch let rollbackError {
-                        logger.warning("ROLLBACK failed", metadata: ["error": "\(QueueError.describe(rollbackError))"])
-                    }
-                    throw error
-                }
-            }
+            try await Self.inTransaction(client, logger: logger, body)
         }
     }
 
@@ -201,7 +184,52 @@ public final class PostgresJobQueue: JobQueue {
         let client = client
         let logger = logger
         return try await withTimeout(operation) {
-            try await client.query(query, logger: logger).collect()
+            try await Self.withLiveConnection(client, logger: logger) { try await $0.exec(query, logger: logger) }
+        }
+    }
+
+    /// Leases a connection and runs `body` on it: one statement, or one transaction (``inTransaction(_:logger:_:)``).
+    ///
+    /// A statement that finds its connection already closed — the server reset it while it sat idle in the pool,
+    /// and the pool had not yet heard — fails with ``ConnectionClosedBeforeSend`` having sent nothing; a
+    /// transaction cut short that way never committed. So `body` runs again on a fresh lease, up to three leases
+    /// in all (within the caller's deadline). Every other error, including a connection lost *while* a statement
+    /// was in flight (it may have run), goes to the caller.
+    static func withLiveConnection<T>(
+        _ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var lease = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in try await body(connection) }
+            } catch is ConnectionClosedBeforeSend where lease < 3 {
+                lease += 1
+                logger.debug("the leased connection had closed; running again on another", metadata: ["lease": "\(lease)"])
+            }
+        }
+    }
+
+    /// `body` between `BEGIN` and `COMMIT` on one leased connection (a fresh one if the first had closed, see
+    /// ``withLiveConnection(_:logger:_:)``); `ROLLBACK` when it throws, and its error comes out unwrapped.
+    static func inTransaction<T>(
+        _ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withLiveConnection(client, logger: logger) { connection in
+            try await connection.exec("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.exec("COMMIT", logger: logger)
+                return value
+            } catch {
+                if !connection.isClosed {
+                    do {
+                        try await connection.exec("ROLLBACK", logger: logger)
+                    } catch let rollbackError {
+                        logger.warning("ROLLBACK failed", metadata: ["error": "\(QueueError.describe(rollbackError))"])
+                    }
+                }
+                throw error
+            }
         }
     }
 }

@@ -71,20 +71,13 @@ enum PostgresMigrations {
     static func apply(client: PostgresClient, logger: Logger) async throws -> [Int] {
         var applied: [Int] = []
         for step in steps {
-            let didApply = try await client.withConnection { connection -> Bool in
-                try await connection.exec("BEGIN", logger: logger)
-                do {
-                    let didApply = try await apply(step, on: connection, logger: logger)
-                    try await connection.exec("COMMIT", logger: logger)
-                    return didApply
-                } catch {
-                    do {
-                        try await connection.exec("ROLLBACK", logger: logger)
-                    } catch let rollbackError {
-                        logger.warning("ROLLBACK failed", metadata: ["error": "\(QueueError.describe(rollbackError))"])
-                    }
-                    throw QueueError(.database, "migration \(step.version) (\(step.name))", underlying: error)
+            let didApply: Bool
+            do {
+                didApply = try await PostgresJobQueue.inTransaction(client, logger: logger) { connection in
+                    try await apply(step, on: connection, logger: logger)
                 }
+            } catch {
+                throw QueueError(.database, "migration \(step.version) (\(step.name))", underlying: error)
             }
             if didApply {
                 applied.append(step.version)

@@ -99,7 +99,7 @@ extension QueueContract {
                     #expect(applied == ["v1_jobs_and_attempts"])
                 case let postgres as PostgresJobQueue:
                     #expect(try await PostgresMigrations.apply(client: postgres.client, logger: QueueHarness.logger).isEmpty)
-                    let rows = try await postgres.client.query("SELECT version FROM schema_migrations").collect()
+                    let rows = try await postgres.rows("test", "SELECT version FROM schema_migrations")
                     #expect(try rows.map { try $0.makeRandomAccess()["version"].decode(Int.self) } == PostgresMigrations.steps.map(\.version))
                 default:
                     Issue.record("unexpected driver \(type(of: third))")

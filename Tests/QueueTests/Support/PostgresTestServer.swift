@@ -135,14 +135,22 @@ actor PostgresTestServer {
     func createDatabase() async throws -> QueueURL.PostgresSettings {
         let server = try await get()
         let name = "mwq_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        _ = try await server.maintenance.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")).collect()
+        try await Self.exec(server, "CREATE DATABASE \(name)")
         return server.settings.with(database: name)
+    }
+
+    /// Through the queue's own statement path, not `PostgresClient.query`: the outage tests restart the server
+    /// under this client's idle connections, and PostgresNIO's `query` can wait for ever on one that has closed.
+    private static func exec(_ server: Server, _ sql: String) async throws {
+        let logger = Logger(label: "tests.pg-maintenance")
+        _ = try await PostgresJobQueue.withLiveConnection(server.maintenance, logger: logger) {
+            try await $0.exec(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
     }
 
     func dropDatabase(_ name: String) async throws {
         let server = try await get()
-        _ = try await server.maintenance.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-            .collect()
+        try await Self.exec(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }
 
