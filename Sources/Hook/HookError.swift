@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why the upload hook refused a delivery. A struct wrapping a private enum (new codes don't break callers);
-/// each code maps to one HTTP status (the server's `HookError+HTTP.swift`), and the message says why in one line.
+/// each code is one kind of ``Refusal``, which the server maps to an HTTP status (`HookError+HTTP.swift`), and the message says why in one line.
 public struct HookError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
@@ -36,6 +36,22 @@ public struct HookError: Error, CustomStringConvertible, Sendable {
         public static let invalidSpec = Code(.invalidSpec)
 
         public var description: String { value.rawValue }
+
+        /// What kind of refusal this is; the server answers each kind with one HTTP status. A switch over every
+        /// code, so a new code cannot be added without deciding its kind.
+        public var refusal: Refusal {
+            switch value {
+            case .unsigned, .malformedSignature, .badSignature, .stale: return .unauthenticated
+            case .bodyTooLarge: return .tooLarge
+            case .malformed, .pathRefused, .invalidSpec: return .invalid
+            }
+        }
+    }
+
+    /// The sender did not prove who it is (401), sent too much (413), or sent something that cannot become a
+    /// job (400).
+    public enum Refusal: Sendable {
+        case unauthenticated, tooLarge, invalid
     }
 
     public let code: Code

@@ -66,7 +66,7 @@ extension PostgresConnection {
     /// Not PostgresNIO's async `query` (1.33): it writes the statement to the channel with no promise for the
     /// write, so when the channel has already closed and dropped its handlers — the server reset a connection
     /// that sat idle in the pool, and the pool has not yet heard — the statement is discarded unanswered and the
-    /// caller waits for ever (`ClosedConnectionTests` shows it; LeakSanitizer found such an abandoned call in
+    /// caller waits for ever (`QueueContract.ClosedConnection` in the tests shows it; LeakSanitizer found such an abandoned call in
     /// the outage test). Here the statement is handed over on the connection's event loop, in the same turn as
     /// a check there that the channel is active: while it is, the connection's handler is in the pipeline and
     /// fails the statement if the connection closes later. A closed one fails at once with

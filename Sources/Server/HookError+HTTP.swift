@@ -5,10 +5,10 @@ import Hummingbird
 /// over the limit, 400 otherwise; the JSON body's `error` is the one-line description.
 extension HookError: HTTPResponseError {
     public var status: HTTPResponse.Status {
-        switch code {
-        case .unsigned, .malformedSignature, .badSignature, .stale: return .unauthorized
-        case .bodyTooLarge: return .contentTooLarge
-        default: return .badRequest  // malformed, pathRefused, invalidSpec
+        switch code.refusal {
+        case .unauthenticated: return .unauthorized
+        case .tooLarge: return .contentTooLarge
+        case .invalid: return .badRequest
         }
     }
 
