@@ -19,7 +19,8 @@ public struct InputPolicy: Sendable {
     public var maxPixels: Int64
     /// Longest input accepted, seconds (a container claiming more is refused before decoding).
     public var maxDuration: Double
-    /// Wall-clock seconds allowed from opening to the last read; `nil` for none.
+    /// Wall-clock seconds allowed from opening to the last read; `nil` for none (the default: a queued
+    /// attempt gets its worker's `--timeout-seconds`, so no job length is ruled out here).
     public var deadline: Double?
 
     public init(demuxers: Set<String> = InputPolicy.defaultDemuxers,
@@ -29,7 +30,7 @@ public struct InputPolicy: Sendable {
                 maxStreams: Int = 16,
                 maxPixels: Int64 = 8192 * 8192,
                 maxDuration: Double = 4 * 3600,
-                deadline: Double? = 3600) {
+                deadline: Double? = nil) {
         self.demuxers = demuxers
         self.decoders = decoders
         self.probeSize = probeSize

@@ -9,10 +9,15 @@ import Verify
 /// `{"event":"succeeded","result":{…result.json…}}` or `{"event":"failed","error":"…","retryable":false}`.
 /// Exit status 0 with a success event, 1 with a failure event; anything else is a crash.
 public enum AttemptChild {
-    public static func run(spec: Data, output: String, inputRoot: String, jobsDirectory: String, threads: Int) -> Int32 {
+    /// - Parameter deadline: wall-clock seconds the input may be read for (the worker passes the attempt's
+    ///   timeout); nil for none.
+    public static func run(spec: Data, output: String, inputRoot: String, jobsDirectory: String, threads: Int,
+                           deadline: Double? = nil) -> Int32 {
         do {
             let job = try JobSpecLoader(jobsDirectory: jobsDirectory, inputRoot: inputRoot).load(data: spec)
-            let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
+            var policy = InputPolicy.default
+            policy.deadline = deadline
+            let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads, policy: policy),
                                            progress: { writeLine($0.jsonLine) }, outputCheck: PlatformCheck.outputCheck)
             let resultJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
             writeLine(try json(["event": "succeeded", "result": resultJSON]))
@@ -45,7 +50,8 @@ public struct FailureClass: Sendable {
         message = String(describing: error)
         switch error {
         case let e as MediaError:
-            retryable = !(e.isRefusedByPolicy || e.isUnsupported || e.isInvalidArgument || e.isDeadline)
+            // A deadline is the attempt's timeout seen from inside: retried, like the worker's own timeout kill.
+            retryable = !(e.isRefusedByPolicy || e.isUnsupported || e.isInvalidArgument)
         case let e as PipelineError:
             retryable = !(e.isInvalidSpec || e.isNoVideo || e.isSpecViolation)
         case let e as ImagingError:

@@ -40,13 +40,9 @@ struct AttemptRunner: Sendable {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let child: ChildProcess
         do {
-            var environment = ProcessInfo.processInfo.environment
-            environment["MEDIAWORKER_JOB_ID"] = id
-            environment["MEDIAWORKER_ATTEMPT"] = String(claim.token)
-            let command = configuration.childCommand + [
-                "--output", outputDirectory, "--input-root", configuration.inputRoot,
-                "--jobs-dir", configuration.jobsDirectory, "--threads", String(configuration.threadsPerAttempt),
-            ]
+            let environment = AttemptEnvironment.make(from: ProcessInfo.processInfo.environment, jobID: id,
+                                                      attempt: Int64(claim.token))
+            let command = configuration.childCommand(outputDirectory: outputDirectory)
             child = try await ChildProcess.start(
                 command: command, environment: environment, stdin: Data(claim.job.spec.utf8),
                 memoryLimit: configuration.appliedMemoryLimitBytes, spawner: spawner

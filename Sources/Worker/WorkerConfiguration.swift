@@ -31,7 +31,8 @@ public struct WorkerConfiguration: Sendable {
     /// How long an idle worker waits for a wake-up before it polls the queue again.
     public var pollSeconds: Double
     /// The child: an executable and its leading arguments (default: this binary with `attempt`).
-    /// The worker appends `--output DIR --input-root DIR --jobs-dir DIR --threads N` and writes the spec to its stdin.
+    /// The worker appends `--output DIR --input-root DIR --jobs-dir DIR --threads N --deadline-seconds S` and
+    /// writes the spec to its stdin.
     public var childCommand: [String]
     /// Bytes of the child's stderr kept as the attempt's log tail.
     public var logTailBytes: Int
@@ -39,8 +40,8 @@ public struct WorkerConfiguration: Sendable {
     public init(
         workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: Int = 1, drain: Bool = false,
         leaseSeconds: Double = 60, heartbeatSeconds: Double? = nil, stallSeconds: Double = 120,
-        timeoutSeconds: Double = 3600, graceSeconds: Double = 30, memoryLimitBytes: Int64 = 8 << 30,
-        inputRoot: String = ".", outputRoot: String = "out/jobs", jobsDirectory: String = "jobs",
+        timeoutSeconds: Double = WorkerConfiguration.defaultTimeoutSeconds, graceSeconds: Double = 30, memoryLimitBytes: Int64 = 8 << 30,
+        inputRoot: String = "var/uploads", outputRoot: String = "var/outputs", jobsDirectory: String = "jobs",
         threadsPerAttempt: Int = 0, pollSeconds: Double = 2,
         childCommand: [String] = [WorkerConfiguration.currentExecutable(), "attempt"], logTailBytes: Int = 8192
     ) {
@@ -62,6 +63,11 @@ public struct WorkerConfiguration: Sendable {
         self.logTailBytes = logTailBytes
     }
 
+    /// An attempt's wall-clock limit unless configured: 12 hours, so a campaign-length video (or a
+    /// several-hour recording) with every rendition can finish on a small machine. A hung attempt does not wait
+    /// for it: the stall timeout (no progress for `stallSeconds`) kills it long before.
+    public static let defaultTimeoutSeconds: Double = 12 * 3600
+
     /// The sanitizer this binary was built with (`address`, `thread`; `swift build --sanitize=…`), or nil.
     public static let sanitizer: String? = mw_sanitizer().map { String(cString: $0) }
 
@@ -70,6 +76,16 @@ public struct WorkerConfiguration: Sendable {
     /// shadow memory as the process starts: under any useful RLIMIT_AS every attempt would die before `main`
     /// ("ReserveShadowMemoryRange failed … Perhaps you're using ulimit -v"). The worker says so when it starts.
     var appliedMemoryLimitBytes: Int64 { Self.sanitizer == nil ? memoryLimitBytes : 0 }
+
+    /// The child's whole command line for one attempt. Its input deadline (every blocking FFmpeg call is
+    /// interrupted past it) is the attempt's timeout: the same limit, seen from inside the child, so a job
+    /// may run as long as `timeoutSeconds` allows and no longer (a job spec cannot raise it).
+    public func childCommand(outputDirectory: String) -> [String] {
+        childCommand + [
+            "--output", outputDirectory, "--input-root", inputRoot, "--jobs-dir", jobsDirectory,
+            "--threads", String(threadsPerAttempt), "--deadline-seconds", String(timeoutSeconds),
+        ]
+    }
 
     var heartbeatInterval: Double { heartbeatSeconds ?? min(5, max(0.2, leaseSeconds / 3)) }
 

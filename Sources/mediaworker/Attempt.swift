@@ -13,13 +13,16 @@ struct Attempt: ParsableCommand {
     @Option(name: .customLong("input-root")) var inputRoot = "."
     @Option(name: .customLong("jobs-dir")) var jobsDir = "jobs"
     @Option var threads = 0
+    @Option(name: .customLong("deadline-seconds"), help: "Wall-clock seconds the input may be read for (the worker's --timeout-seconds).")
+    var deadlineSeconds: Double?
 
     func run() throws {
         // A full disk or a file-size limit (RLIMIT_FSIZE) must fail the write with EFBIG ("File too large"),
         // a retryable I/O error that names its cause, not kill the attempt with SIGXFSZ (an unexplained crash).
         signal(SIGXFSZ, SIG_IGN)
         let spec = FileHandle.standardInput.readDataToEndOfFile()
-        let code = AttemptChild.run(spec: spec, output: output, inputRoot: inputRoot, jobsDirectory: jobsDir, threads: threads)
+        let code = AttemptChild.run(spec: spec, output: output, inputRoot: inputRoot, jobsDirectory: jobsDir, threads: threads,
+                                      deadline: deadlineSeconds)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -21,8 +21,14 @@ struct JobsEnqueue: AsyncParsableCommand {
     @Option(help: "Idempotency key: enqueuing an existing key returns that job and creates nothing.") var key: String?
     @Option(help: "Higher runs first.") var priority = 0
     @Option(name: .customLong("max-attempts"), help: "Attempts before the job is dead (default 5).") var maxAttempts: Int?
-    @Option(name: .customLong("input-root"), help: "Folder the spec's input resolves in (checked now; the worker's must match).") var inputRoot = "."
-    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
+    @Option(name: .customLong("input-root"),
+            help: "Folder the spec's input resolves in, checked now; the worker's must match (default: $\(Locations.inputRootVariable), else \(Locations.defaultInputRoot)).")
+    var inputRootOption: String?
+    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
+    var jobsDirOption: String?
+
+    var inputRoot: String { Locations.inputRoot(inputRootOption) }
+    var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
 
     func validate() throws {
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }

@@ -11,7 +11,9 @@ struct Process: ParsableCommand {
     @Argument(help: "The job spec (JSON).") var spec: String
     @Option(help: "The output folder (published atomically when the job is done).") var output: String
     @Option(name: .customLong("input-root"), help: "Folder the spec's input (and spec-given assets) resolve in.") var inputRoot = "."
-    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
+    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
+    var jobsDirOption: String?
+    var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
     @Option(help: "Threads for the whole job (0: all cores).") var threads = 0
     @Option(help: "Progress: auto (bar on a terminal, lines otherwise), json (lines on stdout), none.") var progress = "auto"
 

@@ -13,7 +13,10 @@ struct Serve: AsyncParsableCommand {
             Secrets come from the environment: \(ServerConfiguration.environmentHookSecret) (comma-separated \
             HMAC secrets for the upload hook's Mediaworker-Signature; several allow rotation) and \
             \(ServerConfiguration.environmentOperatorToken) (the API's bearer token and the dashboard's sign-in). \
-            The queue is --queue, else \(QueueURL.environmentVariable), else sqlite:var/queue.sqlite. \
+            The queue is --queue, else \(QueueURL.environmentVariable), else sqlite:var/queue.sqlite; uploads, outputs \
+            and templates follow the same rule (\(Locations.inputRootVariable), \(Locations.outputRootVariable), \
+            \(Locations.jobsDirectoryVariable)), with the same defaults as `work` and `jobs`, so the two started \
+            apart with no flags cooperate. \
             SIGTERM or SIGINT shuts down gracefully.
             """)
 
@@ -21,9 +24,14 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Also run the worker in this process (both shut down gracefully together on SIGTERM).") var work = false
     @Option(help: "The queue: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $\(QueueURL.environmentVariable), else sqlite:var/queue.sqlite).")
     var queue: String?
-    @Option(name: .customLong("upload-root"), help: "Folder uploads arrive in; hook inputs must resolve inside it.") var uploadRoot = "var/uploads"
-    @Option(name: .customLong("output-root"), help: "Folder the worker publishes outputs in (<output-root>/<job id>/).") var outputRoot = "var/outputs"
-    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
+    @Option(name: [.customLong("input-root"), .customLong("upload-root")],
+            help: "Folder uploads arrive in; hook inputs must resolve inside it (default: $\(Locations.inputRootVariable), else \(Locations.defaultInputRoot)).")
+    var inputRootOption: String?
+    @Option(name: .customLong("output-root"),
+            help: "Folder the worker publishes outputs in, <output-root>/<job id>/ (default: $\(Locations.outputRootVariable), else \(Locations.defaultOutputRoot)).")
+    var outputRootOption: String?
+    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
+    var jobsDirOption: String?
     @Option(help: "Template for tusd and S3 uploads, and for hook payloads that name none.") var template = "social"
     @Option(name: .customLong("hook-body-limit"), help: "Largest hook body, bytes.") var hookBodyLimit = 1 << 20
     @OptionGroup(title: "Worker (with --work)") var tuning: WorkerTuning
@@ -35,6 +43,10 @@ struct Serve: AsyncParsableCommand {
         if let queue { _ = try QueueURL(parsing: queue) }
         if work { try tuning.check(workerConfiguration()) }
     }
+
+    var uploadRoot: String { Locations.inputRoot(inputRootOption) }
+    var outputRoot: String { Locations.outputRoot(outputRootOption) }
+    var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
 
     /// Hook jobs name their input relative to the upload root: the worker resolves it there.
     func workerConfiguration() -> WorkerConfiguration {
@@ -73,7 +85,7 @@ struct Serve: AsyncParsableCommand {
                 application.addService(try Worker(queue: jobQueue, configuration: workerConfiguration(),
                                                   logger: Logger(label: "mediaworker.worker")))
             }
-            logger.info("queue \(queueURL), uploads \(uploadRoot), outputs \(outputRoot)")
+            logger.info("queue \(queueURL), uploads \(uploadRoot), outputs \(outputRoot), templates \(jobsDir)")
             try await application.run()
         } catch {
             await jobQueue.close()

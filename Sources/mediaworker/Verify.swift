@@ -12,7 +12,9 @@ struct VerifyCommand: ParsableCommand {
 
     @Argument(help: "The samples folder: jobs/, expected/ and the inputs.") var samplesDir = "samples"
     @Flag(help: "Rewrite the manifests from the current outputs.") var update = false
-    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
+    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
+    var jobsDirOption: String?
+    var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
     @Option(help: "Keep the outputs in this folder (default: a temporary folder, removed afterwards).") var output: String?
     @Option(help: "Threads for each job (0: all cores).") var threads = 0
     @Flag(name: .customLong("reuse-outputs"), help: "Check the outputs an earlier run left in --output instead of running the jobs.")

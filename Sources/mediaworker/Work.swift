@@ -13,10 +13,17 @@ struct Work: AsyncParsableCommand {
     @OptionGroup var queue: QueueOptions
     @OptionGroup var tuning: WorkerTuning
     @Flag(help: "Exit once no job is runnable (and print each attempt's outcome).") var drain = false
-    @Option(name: .customLong("input-root"), help: "Folder job inputs resolve in.") var inputRoot = "."
-    @Option(name: .customLong("output-root"), help: "Folder job outputs go to.") var outputRoot = "out/jobs"
-    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates.") var jobsDir = "jobs"
+    @Option(name: .customLong("input-root"), help: "Folder job inputs resolve in (default: $\(Locations.inputRootVariable), else \(Locations.defaultInputRoot)).")
+    var inputRootOption: String?
+    @Option(name: .customLong("output-root"), help: "Folder job outputs go to (default: $\(Locations.outputRootVariable), else \(Locations.defaultOutputRoot)).")
+    var outputRootOption: String?
+    @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
+    var jobsDirOption: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+
+    var inputRoot: String { Locations.inputRoot(inputRootOption) }
+    var outputRoot: String { Locations.outputRoot(outputRootOption) }
+    var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
 
     func validate() throws {
         try tuning.check(tuning.configuration(inputRoot: inputRoot, outputRoot: outputRoot, jobsDirectory: jobsDir))
@@ -50,7 +57,8 @@ struct WorkerTuning: ParsableArguments {
     @Option(help: "Attempts run at once.") var concurrency = 1
     @Option(name: .customLong("lease-seconds"), help: "Lease length; renewed by heartbeats (with progress) every third of it, at most 5 s apart.") var leaseSeconds = 60.0
     @Option(name: .customLong("stall-seconds"), help: "Kill an attempt whose progress has not moved for this long.") var stallSeconds = 120.0
-    @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this.") var timeoutSeconds = 3600.0
+    @Option(name: .customLong("timeout-seconds"), help: "Kill an attempt running longer than this (also its input deadline).")
+    var timeoutSeconds = WorkerConfiguration.defaultTimeoutSeconds
     @Option(name: .customLong("grace-seconds"), help: "On SIGTERM/SIGINT, how long running attempts may finish.") var graceSeconds = 30.0
     @Option(name: .customLong("memory-limit-mb"), help: "Address-space limit of each attempt (RLIMIT_AS), MiB; 0: none (a sanitized build applies none).") var memoryLimitMB = 8192
     @Option(help: "Threads per attempt (0: all cores).") var threads = 0

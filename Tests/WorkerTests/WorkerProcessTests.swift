@@ -8,8 +8,9 @@ import Testing
     typealias S = WorkerSupport
 
     /// Starts `mediaworker work` on the test's SQLite queue.
-    func startWorker(_ dir: String, _ extra: [String]) throws -> Process {
+    func startWorker(_ dir: String, _ extra: [String], environment: [String: String]? = nil) throws -> Process {
         let process = Process()
+        if let environment { process.environment = environment }
         process.executableURL = URL(fileURLWithPath: S.mediaworker)
         process.arguments = ["work", "--queue", "sqlite:\(dir)/queue.sqlite", "--input-root", dir + "/in",
                              "--output-root", dir + "/out", "--jobs-dir", S.repoRoot.appendingPathComponent("jobs").path,
@@ -103,6 +104,64 @@ import Testing
         #expect(worker.terminationStatus == 0)
         #expect(try await queue.job(id)?.state == .succeeded)
         #expect(FileManager.default.fileExists(atPath: "\(dir)/out/\(id)/result.json"))
+        await queue.close()
+    }
+
+    @Test("a running attempt's environment holds none of the worker's secrets, and its input deadline is the worker's timeout")
+    func attemptEnvironmentHasNoSecrets() async throws {
+        let dir = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let queue = try await S.queue(in: dir)
+        let id = try await queue.enqueue(spec: try longJob(dir)).job.id
+        let secrets = [
+            "MEDIAWORKER_HOOK_SECRET": "hook-secret-1a2b", "MEDIAWORKER_OPERATOR_TOKEN": "operator-token-3c4d",
+            "MEDIAWORKER_QUEUE": "postgres://mw:queue-password-5e6f@127.0.0.1:1/mw", "PGPASSWORD": "pg-password-7a8b",
+            "PGUSER": "mw", "AWS_SECRET_ACCESS_KEY": "aws-secret-9c0d",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(secrets) { _, new in new }
+        environment["LC_ALL"] = "C.UTF-8"
+        // --queue names the test's queue; MEDIAWORKER_QUEUE only carries a password the attempt must not see.
+        let worker = try startWorker(dir, ["--threads", "1", "--timeout-seconds", "7200", "--drain"], environment: environment)
+        defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
+
+        // Read the child's environment from /proc while it runs, as an exploit inside it could.
+        var childEnvironment: [String: String]?
+        var childArguments: [String] = []
+        let deadline = Date().addingTimeInterval(120)
+        while childEnvironment == nil, Date() < deadline {
+            if let pid = S.processes(containing: "attempt --output \(dir)/out/\(id)").first,
+               let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ"), !data.isEmpty,
+               let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") {
+                var found: [String: String] = [:]
+                for entry in data.split(separator: 0) {
+                    let text = String(decoding: entry, as: UTF8.self)
+                    guard let eq = text.firstIndex(of: "=") else { continue }
+                    found[String(text[..<eq])] = String(text[text.index(after: eq)...])
+                }
+                childEnvironment = found
+                childArguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            } else {
+                usleep(10_000)
+            }
+        }
+        let seen = try #require(childEnvironment, "no attempt child seen within two minutes")
+        for (name, value) in secrets {
+            #expect(seen[name] == nil, "the attempt inherited \(name)")
+            #expect(!seen.values.contains { $0.contains(value) }, "the attempt sees the value of \(name)")
+        }
+        #expect(seen.keys.allSatisfy { AttemptEnvironment.allowed.contains($0) || $0.hasPrefix("LC_") || $0.hasPrefix("MEDIAWORKER_") },
+                "unexpected variables: \(seen.keys.sorted())")
+        #expect(seen["MEDIAWORKER_JOB_ID"] == id)
+        #expect(seen["LC_ALL"] == "C.UTF-8", "the locale is passed on")
+        #expect(seen["PATH"] != nil)
+        if let i = childArguments.firstIndex(of: "--deadline-seconds") {
+            #expect(Double(childArguments[i + 1]) == 7200)
+        } else {
+            Issue.record("the attempt got no --deadline-seconds: \(childArguments)")
+        }
+        worker.waitUntilExit()
+        #expect(try await queue.job(id)?.state == .succeeded)
         await queue.close()
     }
 }
