@@ -13,12 +13,19 @@ public enum AttemptChild {
         do {
             let job = try JobSpecLoader(jobsDirectory: jobsDirectory, inputRoot: inputRoot).load(data: spec)
             let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
-                                           progress: { writeLine($0.jsonLine) }, outputCheck: PlatformCheck.outputCheck)
+                                           platforms: PlatformCheck.rules, progress: { writeLine($0.jsonLine) })
+            for o in result.platformFindings {
+                FileHandle.standardError.write(Data("mediaworker: platform finding: \(o.name): \(o.platform?.summary ?? "")\n".utf8))
+            }
             let resultJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
             writeLine(try json(["event": "succeeded", "result": resultJSON]))
             return 0
         } catch {
             let verdict = FailureClass(error)
+            // A failed job publishes nothing (no result.json): its platform findings go to the attempt's log tail.
+            for f in (error as? PipelineError)?.platformFindings ?? [] {
+                FileHandle.standardError.write(Data("mediaworker: platform finding: \(f)\n".utf8))
+            }
             FileHandle.standardError.write(Data("mediaworker: error: \(verdict.message)\n".utf8))
             writeLine((try? json(["event": "failed", "error": verdict.message, "retryable": verdict.retryable])) ?? "{}")
             return 1
@@ -35,7 +42,7 @@ public enum AttemptChild {
 }
 
 /// Whether running a failed job again could succeed. Inputs refused by policy, unsupported media, invalid
-/// specs and platform-spec violations fail the same way every time: the job goes to `dead` at once.
+/// specs and strict renditions' platform-spec violations fail the same way every time: the job goes to `dead` at once.
 /// I/O errors (a full disk), decoder and encoder failures and crashes are worth another attempt.
 public struct FailureClass: Sendable {
     public var message: String
