@@ -95,7 +95,8 @@ public struct PlatformRules: Sendable {
     public static let none = PlatformRules(knows: { _ in false }, planned: { _, _ in [] }, output: { _, _ in [] })
 }
 
-/// One rendition's finding, for errors and logs: "story: instagram-reels duration: …".
+/// One rendition's finding, for errors and logs: "story: instagram-reels duration: …", one such item per broken
+/// rule (joined by "; "), or "story: instagram-reels: ok".
 public struct RenditionFinding: Sendable, Equatable, CustomStringConvertible {
     public var rendition: String
     public var finding: PlatformFinding
@@ -103,5 +104,11 @@ public struct RenditionFinding: Sendable, Equatable, CustomStringConvertible {
         self.rendition = rendition
         self.finding = finding
     }
-    public var description: String { "\(rendition): \(finding.summary)" }
+    public var description: String { lines.joined(separator: "; ") }
+
+    /// One line per broken rule ("story: instagram-reels duration: 2.000 s, allowed 3–900 s"), or one saying ok.
+    public var lines: [String] {
+        finding.ok ? ["\(rendition): \(finding.name): ok"]
+            : finding.violations.map { "\(rendition): \(finding.name) \($0.rule): \($0.message)" }
+    }
 }

@@ -15,7 +15,8 @@ public enum AttemptChild {
             let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
                                            platforms: PlatformCheck.rules, progress: { writeLine($0.jsonLine) })
             for o in result.platformFindings {
-                FileHandle.standardError.write(Data("mediaworker: platform finding: \(o.name): \(o.platform?.summary ?? "")\n".utf8))
+                guard let p = o.platform else { continue }
+                logFindings(RenditionFinding(rendition: o.name, finding: p))
             }
             let resultJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
             writeLine(try json(["event": "succeeded", "result": resultJSON]))
@@ -23,13 +24,16 @@ public enum AttemptChild {
         } catch {
             let verdict = FailureClass(error)
             // A failed job publishes nothing (no result.json): its platform findings go to the attempt's log tail.
-            for f in (error as? PipelineError)?.platformFindings ?? [] {
-                FileHandle.standardError.write(Data("mediaworker: platform finding: \(f)\n".utf8))
-            }
+            for f in (error as? PipelineError)?.platformFindings ?? [] where !f.finding.ok { logFindings(f) }
             FileHandle.standardError.write(Data("mediaworker: error: \(verdict.message)\n".utf8))
             writeLine((try? json(["event": "failed", "error": verdict.message, "retryable": verdict.retryable])) ?? "{}")
             return 1
         }
+    }
+
+    /// One stderr line per broken rule: the worker keeps the tail of stderr with the attempt.
+    private static func logFindings(_ f: RenditionFinding) {
+        for line in f.lines { FileHandle.standardError.write(Data("mediaworker: platform finding: \(line)\n".utf8)) }
     }
 
     private static func json(_ object: [String: Any]) throws -> String {
