@@ -86,8 +86,7 @@ public final class FrameCore {
         // setting fails at once.
         var runtimes: [RenditionRuntime] = []
         for (i, plan) in plans.enumerated() {
-            let rate = outputFrameRate(source: sourceRate.map { ($0.num, $0.den) }, cap: plan.fpsMax)
-            runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: Rational(rate.num, rate.den)))
+            runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: plan.frameRate(source: sourceRate)))
         }
         let bitrates = Array(Set(plans.map(\.audioBitrateKbps))).sorted()
         var outputs: [OutputContainer] = []

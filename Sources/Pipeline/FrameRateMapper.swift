@@ -36,9 +36,11 @@ struct FrameRateMapper {
     var slotCount: Int64 { nextSlot }
 }
 
-/// The output frame rate for a source rate and an optional cap: the source's own rate when it is sane,
-/// otherwise 30; never above the cap. Rates close to NTSC values keep their exact rationals.
-func outputFrameRate(source: (num: Int32, den: Int32)?, cap: Double?) -> (num: Int32, den: Int32) {
+/// The output frame rate for a source rate, an optional cap and an optional floor: the source's own rate
+/// when it is sane, otherwise 30; never above the cap; below the floor, the smallest whole multiple of the
+/// rate that reaches it (each frame shown the same number of times: 15 → 30 for a floor of 23), or the
+/// floor itself when that multiple would pass the cap. Rates close to NTSC values keep their exact rationals.
+func outputFrameRate(source: (num: Int32, den: Int32)?, cap: Double?, floor: Double? = nil) -> (num: Int32, den: Int32) {
     var rate: (num: Int32, den: Int32) = (30, 1)
     if let s = source, s.num > 0, s.den > 0 {
         let v = Double(s.num) / Double(s.den)
@@ -50,6 +52,15 @@ func outputFrameRate(source: (num: Int32, den: Int32)?, cap: Double?) -> (num: I
         while Double(r.num) / Double(r.den) / 2 >= cap - 0.01 { r.den *= 2 }
         if Double(r.num) / Double(r.den) > cap + 0.01 { r = (Int32(cap.rounded()), 1) }
         rate = r
+    }
+    if let floor, floor > 0, Double(rate.num) / Double(rate.den) < floor - 0.01 {
+        let v = Double(rate.num) / Double(rate.den)
+        let k = (floor / v - 0.0001).rounded(.up)
+        if k * v <= (cap ?? .infinity) + 0.01, Double(rate.num) * k <= Double(Int32.max) {
+            rate = (rate.num * Int32(k), rate.den)
+        } else {
+            rate = (Int32(floor.rounded(.up)), 1)
+        }
     }
     // Reduce.
     func gcd(_ a: Int32, _ b: Int32) -> Int32 { b == 0 ? a : gcd(b, a % b) }

@@ -16,6 +16,8 @@ public struct JobResult: Codable, Sendable {
         public var duration: Double?
         public var bitrate: Int64?
         public var time: Double?
+        /// A video output's check against the platform its rendition names (absent when it names none).
+        public var platform: PlatformFinding?
 
         static func file(kind: String, name: String, path: String, base: String) throws -> Output {
             // Hash in 1 MiB chunks: memory must not grow with the output's size.
@@ -47,15 +49,15 @@ public struct JobResult: Codable, Sendable {
     public var input: String
     public var outputs: [Output]
     public var timings: [String: Double]
-    /// Platform-spec violations of a job that failed on them (its outputs are then not published).
-    public var violations: [String]?
 
-    public init(input: String, outputs: [Output], timings: [String: Double], violations: [String]? = nil) {
+    public init(input: String, outputs: [Output], timings: [String: Double]) {
         self.input = input
         self.outputs = outputs
         self.timings = timings
-        self.violations = violations
     }
+
+    /// The outputs whose platform check found broken rules.
+    public var platformFindings: [Output] { outputs.filter { $0.platform?.ok == false } }
 
     func write(to path: String) throws {
         let encoder = JSONEncoder()

@@ -4,31 +4,38 @@ import Media
 
 /// Runs one resolved job: renditions through the frame core, thumbnails tapped in the same pass, a contact
 /// sheet, `result.json`; everything written under a staging folder beside the output folder and renamed
-/// into place only when all of it is done.
+/// into place only when all of it is done. A job that fails leaves nothing at the output folder.
 public enum JobRunner {
-    /// - Parameter outputCheck: checks a finished rendition (its staged path, its spec) and returns the
-    ///   violations found, each naming the rendition (Verify's `PlatformCheck.outputCheck` checks renditions
-    ///   that name a `platform`). On any violation the job fails with `PipelineError.specViolations`, and
-    ///   the output folder holds only a `result.json` listing them.
-    public static func run(_ job: ResolvedJob, outputDirectory: String, options: CoreOptions,
-                           progress: ((CoreProgress) -> Void)? = nil,
-                           outputCheck: ((String, RenditionSpec) throws -> [String])? = nil) throws -> JobResult {
+    /// - Parameter platforms: the platform specs renditions naming a `platform` are checked against (Verify's
+    ///   `PlatformCheck.rules`; `.none` only for jobs naming no platform). Each such rendition's finding is
+    ///   recorded on its output (`result.json` `outputs[].platform`) and the job succeeds — unless the
+    ///   rendition asks `"platform_check": "fail"`: then the rules the input decides are checked from the
+    ///   probe before anything is encoded (`PipelineError.platformRefused`), the others after encoding
+    ///   (`PipelineError.specViolations`). Both are final (not worth another attempt).
+    public static func run(_ job: ResolvedJob, outputDirectory: String, options: CoreOptions, platforms: PlatformRules,
+                           progress: ((CoreProgress) -> Void)? = nil) throws -> JobResult {
         let started = monotonicSeconds()
-        let staging = try StagingDirectory(finalPath: outputDirectory)
         let spec = job.spec
+        for (i, r) in spec.renditions.enumerated() {
+            if let p = r.platform, !platforms.knows(p) {
+                throw PipelineError.invalidSpec("renditions[\(i)].platform", "'\(p)': this run has no rules for it")
+            }
+        }
         try PNGInputCheck.run(path: job.inputPath)
         let probe = try InputContainer(path: job.inputPath, policy: options.policy, cancel: options.cancel)
         let videoIndex = try probe.requireVideoStream()
         let info = probe.streamInfo(videoIndex)
         let duration = info.duration ?? probe.durationSeconds ?? 0
+        // Strict renditions: what the input decides is decided now, before anything is made or written.
+        try PlatformPreflight.check(spec: spec, plans: spec.renditions.map { Self.plan($0, outputPath: "") }, probe: probe,
+                                    videoIndex: videoIndex, platforms: platforms)
+        let staging = try StagingDirectory(finalPath: outputDirectory)
 
         let watermark = try spec.watermark.map {
             try WatermarkPlan(spec: $0, fontPath: job.watermarkFontPath, imagePath: job.watermarkImagePath)
         }
         let plans: [RenditionPlan] = spec.renditions.map { r in
-            var plan = RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
-                                     maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
-                                     keyframeSeconds: r.keyframeSeconds, outputPath: staging.path + "/" + r.name + ".mp4")
+            var plan = Self.plan(r, outputPath: staging.path + "/" + r.name + ".mp4")
             if let watermark {
                 let safe = r.safeArea
                 plan.watermarkFactory = { w, h, bt709 in try watermark.build(width: w, height: h, safeArea: safe, bt709: bt709) }
@@ -56,21 +63,25 @@ public enum JobRunner {
             timings["decode+thumbnails"] = monotonicSeconds() - t0
         }
 
-        if let outputCheck {
-            var violations: [String] = []
-            for (r, made) in zip(spec.renditions, report?.renditions ?? []) { violations += try outputCheck(made.path, r) }
-            if !violations.isEmpty {
-                for made in report?.renditions ?? [] { try FileManager.default.removeItem(atPath: made.path) }
-                let result = JobResult(input: spec.input, outputs: [], timings: [:], violations: violations)
-                try result.write(to: staging.path + "/result.json")
-                try staging.commit()
-                throw PipelineError.specViolations(violations)
-            }
+        // Every platform rule on the finished files. A finding is recorded on its output; a strict rendition's
+        // fails the job, and the staging folder (with everything made) goes with it.
+        let made = report?.renditions ?? []
+        let checkStarted = monotonicSeconds()
+        var findings: [RenditionFinding] = []
+        for (r, m) in zip(spec.renditions, made) {
+            guard let p = r.platform else { continue }
+            findings.append(RenditionFinding(rendition: r.name, finding: PlatformFinding(name: p, violations: try platforms.output(p, m.path))))
         }
+        if !findings.isEmpty { timings["platform-check"] = monotonicSeconds() - checkStarted }
+        let strict = Set(spec.renditions.filter { $0.platformCheck == .fail }.map(\.name))
+        let refused = findings.filter { strict.contains($0.rendition) && !$0.finding.ok }
+        if !refused.isEmpty { throw PipelineError.specViolations(refused, all: findings) }
 
         var outputs: [JobResult.Output] = []
-        for r in report?.renditions ?? [] {
-            outputs.append(try JobResult.Output.video(name: r.name, path: r.path, base: staging.path))
+        for r in made {
+            var o = try JobResult.Output.video(name: r.name, path: r.path, base: staging.path)
+            o.platform = findings.first { $0.rendition == r.name }?.finding
+            outputs.append(o)
         }
         if let tap, let t = spec.thumbnails {
             let t0 = monotonicSeconds()
@@ -100,6 +111,15 @@ public enum JobRunner {
         try result.write(to: staging.path + "/result.json")
         try staging.commit()
         return result
+    }
+}
+
+extension JobRunner {
+    /// A rendition of the spec as the frame core runs it (without its watermark).
+    static func plan(_ r: RenditionSpec, outputPath: String) -> RenditionPlan {
+        RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
+                      maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
+                      keyframeSeconds: r.keyframeSeconds, outputPath: outputPath, fpsMin: r.fpsMin)
     }
 }
 

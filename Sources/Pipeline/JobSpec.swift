@@ -67,22 +67,31 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
     public var audioBitrateKbps: Int
     public var keyframeSeconds: Double
     public var safeArea: SafeArea?
-    /// A platform whose delivery spec the output must meet (`instagram-reels`, `youtube`, …).
+    /// A platform whose delivery spec the output is checked against (`instagram-reels`, `youtube`, …).
     public var platform: String?
+    /// Repeat frames up to this rate (evenly where possible: 15 → 30 for a 23 fps minimum), for platforms
+    /// with a minimum frame rate.
+    public var fpsMin: Double?
+    /// What a broken platform rule does: `report` records it on the output (default), `fail` fails the job —
+    /// before encoding for the rules the input decides.
+    public var platformCheck: PlatformCheckMode
 
     enum CodingKeys: String, CodingKey {
         case name, width, height, fit, crf, preset, platform
         case maxBitrateKbps = "max_bitrate_kbps", fpsMax = "fps_max", audioBitrateKbps = "audio_bitrate_kbps"
         case keyframeSeconds = "keyframe_seconds", safeArea = "safe_area"
+        case fpsMin = "fps_min", platformCheck = "platform_check"
     }
 
     public init(name: String, width: Int, height: Int, fit: Fit = .cover, crf: Int = 23, preset: String = "veryfast",
                 maxBitrateKbps: Int? = nil, fpsMax: Double? = 60, audioBitrateKbps: Int = 128, keyframeSeconds: Double = 2,
-                safeArea: SafeArea? = nil, platform: String? = nil) {
+                safeArea: SafeArea? = nil, platform: String? = nil,
+                fpsMin: Double? = nil, platformCheck: PlatformCheckMode = .report) {
         self.name = name; self.width = width; self.height = height; self.fit = fit; self.crf = crf
         self.preset = preset; self.maxBitrateKbps = maxBitrateKbps; self.fpsMax = fpsMax
         self.audioBitrateKbps = audioBitrateKbps; self.keyframeSeconds = keyframeSeconds
         self.safeArea = safeArea; self.platform = platform
+        self.fpsMin = fpsMin; self.platformCheck = platformCheck
     }
 
     public init(from decoder: Decoder) throws {
@@ -100,12 +109,23 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
         keyframeSeconds = try c.decodeIfPresent(Double.self, forKey: .keyframeSeconds) ?? 2
         safeArea = try c.decodeIfPresent(SafeArea.self, forKey: .safeArea)
         platform = try c.decodeIfPresent(String.self, forKey: .platform)
+        fpsMin = try c.decodeIfPresent(Double.self, forKey: .fpsMin)
+        platformCheck = try c.decodeIfPresent(PlatformCheckMode.self, forKey: .platformCheck) ?? .report
     }
 }
 
 extension RenditionSpec.CodingKeys {
     static let allNames = ["name", "width", "height", "fit", "crf", "preset", "platform", "max_bitrate_kbps", "fps_max",
-                           "audio_bitrate_kbps", "keyframe_seconds", "safe_area"]
+                           "audio_bitrate_kbps", "keyframe_seconds", "safe_area",
+                           "fps_min", "platform_check"]
+}
+
+/// A rendition's `platform_check`.
+public enum PlatformCheckMode: String, Codable, Sendable, CaseIterable {
+    /// Broken rules are findings on the output (`result.json` `outputs[].platform`); the job succeeds.
+    case report
+    /// Broken rules fail the job: those the input decides before anything is encoded, the others after.
+    case fail
 }
 
 public enum Anchor: String, Codable, Sendable, CaseIterable {

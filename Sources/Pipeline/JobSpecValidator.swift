@@ -41,6 +41,7 @@ enum JobSpecValidator {
             if let p = r.platform, !PlatformNames.all.contains(p) {
                 throw PipelineError.invalidSpec("\(f).platform", "'\(p)' is not one of \(PlatformNames.all.joined(separator: ", "))")
             }
+            try validatePlatformFields(r, field: f)
         }
         if let w = spec.watermark {
             switch (w.text, w.image) {
@@ -67,6 +68,21 @@ enum JobSpecValidator {
                 throw PipelineError.invalidSpec("thumbnails", "needs a count or times")
             }
             guard (16...4096).contains(t.width) else { throw PipelineError.invalidSpec("thumbnails.width", "\(t.width) is outside 16…4096") }
+        }
+    }
+}
+
+extension JobSpecValidator {
+    /// `fps_min` and `platform_check`.
+    static func validatePlatformFields(_ r: RenditionSpec, field f: String) throws {
+        if let min = r.fpsMin {
+            guard min.isFinite, (1...240).contains(min) else { throw PipelineError.invalidSpec("\(f).fps_min", "\(min) is outside 1…240") }
+            if let max = r.fpsMax, min > max {
+                throw PipelineError.invalidSpec("\(f).fps_min", "\(min) is above fps_max (\(max))")
+            }
+        }
+        if r.platformCheck == .fail, r.platform == nil {
+            throw PipelineError.invalidSpec("\(f).platform_check", "'fail' needs a platform to check against")
         }
     }
 }

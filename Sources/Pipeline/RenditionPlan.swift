@@ -12,6 +12,8 @@ public struct RenditionPlan: Sendable {
     public var preset: String
     public var maxBitrateKbps: Int?
     public var fpsMax: Double?
+    /// Repeat frames up to this rate (see `outputFrameRate`).
+    public var fpsMin: Double?
     public var audioBitrateKbps: Int
     public var keyframeSeconds: Double
     /// Where the MP4 is written (a temporary path; publishing renames it).
@@ -23,7 +25,7 @@ public struct RenditionPlan: Sendable {
 
     public init(name: String, width: Int?, height: Int?, fit: Fit = .scale, crf: Int = 23, preset: String = "veryfast",
                 maxBitrateKbps: Int? = nil, fpsMax: Double? = 60, audioBitrateKbps: Int = 128, keyframeSeconds: Double = 2,
-                outputPath: String, watermark: (any FrameStamp)? = nil) {
+                outputPath: String, watermark: (any FrameStamp)? = nil, fpsMin: Double? = nil) {
         self.name = name
         self.width = width
         self.height = height
@@ -32,10 +34,20 @@ public struct RenditionPlan: Sendable {
         self.preset = preset
         self.maxBitrateKbps = maxBitrateKbps
         self.fpsMax = fpsMax
+        self.fpsMin = fpsMin
         self.audioBitrateKbps = audioBitrateKbps
         self.keyframeSeconds = keyframeSeconds
         self.outputPath = outputPath
         self.watermark = watermark
+    }
+}
+
+extension RenditionPlan {
+    /// The constant rate this rendition is encoded at for a source rate (`InputContainer.frameRate(of:)`):
+    /// the frame core and the platform checks made before encoding both ask here.
+    public func frameRate(source: Rational?) -> Rational {
+        let rate = outputFrameRate(source: source.map { ($0.num, $0.den) }, cap: fpsMax, floor: fpsMin)
+        return Rational(rate.num, rate.den)
     }
 }
 

@@ -75,6 +75,8 @@ struct OutputView: Encodable {
     var height: Int?
     var duration: Double?
     var time: Double?
+    /// The output's check against its rendition's platform (a finding; the output was published).
+    var platform: PlatformFinding?
     var url: String
 
     init(_ o: JobResult.Output, jobID: String) {
@@ -87,6 +89,7 @@ struct OutputView: Encodable {
         height = o.height
         duration = o.duration
         time = o.time
+        platform = o.platform
         url = "/api/jobs/\(jobID)/files/\(o.path)"
     }
 }

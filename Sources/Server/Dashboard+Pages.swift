@@ -68,9 +68,16 @@ extension Dashboard {
             ["url": url(o), "file": o.path, "kind": o.kind, "size": Self.bytes(o.bytes),
              "picture": o.width.flatMap { w in o.height.map { "\(w)×\($0)" } } ?? "",
              "duration": o.duration.map { String(format: "%.2f s", $0) } ?? "", "sha256": o.sha256,
-             "shortHash": String(o.sha256.prefix(12))]
+             "shortHash": String(o.sha256.prefix(12)), "platform": Self.platformCell(o.platform)]
         }
         context["hasOutputs"] = !files.isEmpty
+        let findings = files.compactMap { o -> [String: Any]? in
+            guard let p = o.platform, !p.ok else { return nil }
+            return ["output": o.name, "platform": p.name,
+                    "violations": p.violations.map { ["rule": $0.rule, "message": $0.message] }]
+        }
+        context["findings"] = findings
+        context["hasFindings"] = !findings.isEmpty
         let latest = attempts.last?.attempt
         context["attemptRows"] = attempts.reversed().map { a -> [String: Any] in
             var row: [String: Any] = [
@@ -104,6 +111,12 @@ extension Dashboard {
             "canRetryFromList": [.failed, .dead, .cancelled].contains(job.state),
             "retryLabel": job.state == .succeeded ? "Run again" : "Retry",
         ]
+    }
+
+    /// The outputs table's platform cell: "instagram-reels: ok", "x: 1 finding", or empty.
+    static func platformCell(_ p: PlatformFinding?) -> String {
+        guard let p else { return "" }
+        return p.ok ? "\(p.name): ok" : "\(p.name): \(p.violations.count) finding\(p.violations.count == 1 ? "" : "s")"
     }
 
     static func specField(_ spec: String, _ name: String) -> String? {

@@ -163,9 +163,13 @@ struct DashboardTemplates: Sendable {
         {{/contactSheet}}
         <h2>Outputs</h2>
         {{#hasOutputs}}<table class="outputs">
-        <thead><tr><th>File</th><th>Kind</th><th>Size</th><th>Picture</th><th>Duration</th><th>SHA-256</th></tr></thead>
-        <tbody>{{#outputs}}<tr><td><a href="{{url}}">{{file}}</a></td><td>{{kind}}</td><td>{{size}}</td><td>{{picture}}</td><td>{{duration}}</td><td class="mono" title="{{sha256}}">{{shortHash}}</td></tr>{{/outputs}}</tbody>
+        <thead><tr><th>File</th><th>Kind</th><th>Size</th><th>Picture</th><th>Duration</th><th>Platform</th><th>SHA-256</th></tr></thead>
+        <tbody>{{#outputs}}<tr><td><a href="{{url}}">{{file}}</a></td><td>{{kind}}</td><td>{{size}}</td><td>{{picture}}</td><td>{{duration}}</td><td>{{platform}}</td><td class="mono" title="{{sha256}}">{{shortHash}}</td></tr>{{/outputs}}</tbody>
         </table>{{/hasOutputs}}
+        {{#hasFindings}}<h2>Platform findings</h2>
+        <p class="muted">These outputs were published, but the platform named may refuse them.</p>
+        <ul class="findings" id="platform-findings">{{#findings}}{{#violations}}<li><span class="mono">{{output}}</span> · {{platform}} <strong>{{rule}}</strong>: {{message}}</li>{{/violations}}{{/findings}}</ul>
+        {{/hasFindings}}
         {{^hasOutputs}}<p class="muted">No outputs published yet.</p>{{/hasOutputs}}
         <h2>Attempts</h2>
         {{#hasAttempts}}<table class="attempts">

@@ -11,6 +11,8 @@ public struct Violation: Sendable, Equatable, CustomStringConvertible {
     public var rule: String
     public var detail: String
     public var description: String { "\(platform) \(rule): \(detail)" }
+    /// As `result.json` records it under its output's `platform`.
+    public var finding: PlatformViolation { PlatformViolation(rule: rule, message: detail) }
 }
 
 /// Checks output files against `PlatformSpec`s.
@@ -23,11 +25,26 @@ public enum PlatformCheck {
         return check(try OutputFacts.read(path: path), against: spec)
     }
 
-    /// For `JobRunner.run(outputCheck:)`: a rendition that names a platform is checked against its spec;
-    /// each violation comes back as "<rendition>: <platform> <rule>: <detail>".
-    public static let outputCheck: @Sendable (String, RenditionSpec) throws -> [String] = { path, rendition in
-        guard let platform = rendition.platform else { return [] }
-        return try check(path: path, platform: platform).map { "\(rendition.name): \($0)" }
+    /// The rules `JobRunner.run(platforms:)` applies: every spec in `PlatformSpec.all`, to the output planned
+    /// from the probe (strict renditions, before encoding) and to the finished file.
+    public static let rules = PlatformRules(
+        knows: { PlatformSpec.named($0) != nil },
+        planned: { platform, planned in
+            guard let spec = PlatformSpec.named(platform) else { throw VerifyError.unknownPlatform(platform) }
+            return check(planned: planned, against: spec).map(\.finding)
+        },
+        output: { platform, path in try check(path: path, platform: platform).map(\.finding) })
+
+    /// The rules that depend only on the input — frame rate, size, duration, audio — applied to what a
+    /// rendition will make of it. Every one of them is applied again to the finished file.
+    public static func check(planned p: PlannedOutput, against s: PlatformSpec) -> [Violation] {
+        var out: [Violation] = []
+        func fail(_ rule: String, _ detail: String) { out.append(Violation(platform: s.name, rule: rule, detail: detail)) }
+        checkFrameRate(p.frameRate, s, fail)
+        checkSize(p.width > 0 && p.height > 0 ? (p.width, p.height) : nil, s, fail)
+        if let d = p.duration { checkDuration(d, s, fail) }
+        if let a = p.audio { checkAudio(codec: a.codec, profile: a.profile, rate: a.sampleRate, channels: a.channels, s, fail) }
+        return out
     }
 
     public static func check(_ f: OutputFacts, against s: PlatformSpec) -> [Violation] {
@@ -59,20 +76,9 @@ public enum PlatformCheck {
         if s.squarePixels, let sar = v.sampleAspectRatio, sar.isValid, sar.num != sar.den {
             fail("pixel-aspect", "sample aspect \(sar.num):\(sar.den), required 1:1")
         }
-        let fps = f.frameRate
-        if let range = s.frameRate {
-            if let fps, !(range.lowerBound - 0.01...range.upperBound + 0.01).contains(fps) {
-                fail("frame-rate", String(format: "%.3f fps, allowed %@", fps, rangeText(range, unit: "fps")))
-            } else if fps == nil {
-                fail("frame-rate", "unknown frame rate")
-            }
-        }
-        checkSize(f, s, fail)
-
-        let duration = f.duration
-        if let range = s.duration, !range.contains(duration) {
-            fail("duration", String(format: "%.3f s, allowed %@", duration, rangeText(range, unit: "s")))
-        }
+        checkFrameRate(f.frameRate, s, fail)
+        checkSize(f.displaySize, s, fail)
+        checkDuration(f.duration, s, fail)
         if let max = s.maxFileBytes, f.fileBytes > max {
             fail("file-size", "\(f.fileBytes) bytes, over \(max / 1_000_000) MB")
         }
@@ -84,25 +90,44 @@ public enum PlatformCheck {
         }
 
         if let a = f.audio {
-            if let codecs = s.audioCodecs, !codecs.contains(a.codec) {
-                fail("audio-codec", "\(a.codec), allowed: \(codecs.sorted().joined(separator: ", "))")
-            } else if let profiles = s.audioProfiles, !profiles.contains(a.profile ?? "") {
-                fail("audio-profile", "AAC \(a.profile ?? "unknown profile"), required AAC-LC")
-            }
-            let rate = a.sampleRate ?? 0
-            if let max = s.maxSampleRate, rate > max { fail("sample-rate", "\(rate) Hz, over \(max) Hz") }
-            if let rates = s.sampleRates, !rates.contains(rate) {
-                fail("sample-rate", "\(rate) Hz, allowed: \(rates.sorted().map { "\($0) Hz" }.joined(separator: ", "))")
-            }
-            if let channels = s.channels, !channels.contains(a.channels ?? 0) {
-                fail("channels", "\(a.channels ?? 0), allowed: \(channels.sorted().map(String.init).joined(separator: ", "))")
-            }
+            checkAudio(codec: a.codec, profile: a.profile, rate: a.sampleRate ?? 0, channels: a.channels ?? 0, s, fail)
         }
         return out
     }
 
-    private static func checkSize(_ f: OutputFacts, _ s: PlatformSpec, _ fail: (String, String) -> Void) {
-        guard let (w, h) = f.displaySize, w > 0, h > 0 else {
+    private static func checkFrameRate(_ fps: Double?, _ s: PlatformSpec, _ fail: (String, String) -> Void) {
+        guard let range = s.frameRate else { return }
+        if let fps, !(range.lowerBound - 0.01...range.upperBound + 0.01).contains(fps) {
+            fail("frame-rate", String(format: "%.3f fps, allowed %@", fps, rangeText(range, unit: "fps")))
+        } else if fps == nil {
+            fail("frame-rate", "unknown frame rate")
+        }
+    }
+
+    private static func checkDuration(_ duration: Double, _ s: PlatformSpec, _ fail: (String, String) -> Void) {
+        if let range = s.duration, !range.contains(duration) {
+            fail("duration", String(format: "%.3f s, allowed %@", duration, rangeText(range, unit: "s")))
+        }
+    }
+
+    private static func checkAudio(codec: String, profile: String?, rate: Int, channels: Int, _ s: PlatformSpec,
+                                   _ fail: (String, String) -> Void) {
+        if let codecs = s.audioCodecs, !codecs.contains(codec) {
+            fail("audio-codec", "\(codec), allowed: \(codecs.sorted().joined(separator: ", "))")
+        } else if let profiles = s.audioProfiles, !profiles.contains(profile ?? "") {
+            fail("audio-profile", "AAC \(profile ?? "unknown profile"), required AAC-LC")
+        }
+        if let max = s.maxSampleRate, rate > max { fail("sample-rate", "\(rate) Hz, over \(max) Hz") }
+        if let rates = s.sampleRates, !rates.contains(rate) {
+            fail("sample-rate", "\(rate) Hz, allowed: \(rates.sorted().map { "\($0) Hz" }.joined(separator: ", "))")
+        }
+        if let allowed = s.channels, !allowed.contains(channels) {
+            fail("channels", "\(channels), allowed: \(allowed.sorted().map(String.init).joined(separator: ", "))")
+        }
+    }
+
+    private static func checkSize(_ size: (width: Int, height: Int)?, _ s: PlatformSpec, _ fail: (String, String) -> Void) {
+        guard let (w, h) = size, w > 0, h > 0 else {
             fail("dimensions", "unknown picture size")
             return
         }

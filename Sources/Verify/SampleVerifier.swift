@@ -48,7 +48,7 @@ public struct SampleVerifier: Sendable {
                 job = try load(name)
                 if runJobs {
                     _ = try JobRunner.run(job, outputDirectory: outputDirectory(name), options: CoreOptions(threads: threads),
-                                          outputCheck: PlatformCheck.outputCheck)
+                                          platforms: PlatformCheck.rules)
                 }
             } catch {
                 report.rows.append(CheckRow(job: name, output: "-", check: "job", expected: "completes", actual: "\(error)", passed: false))
@@ -72,8 +72,24 @@ public struct SampleVerifier: Sendable {
         do {
             let manifest = try Manifest.load(path: manifestPath(name))
             return ManifestChecker.check(jobName: name, job: job, outputDirectory: outputDirectory(name), manifest: manifest)
+                + platformRows(name)
         } catch {
             return [CheckRow(job: name, output: "-", check: "manifest", expected: "present", actual: "\(error)", passed: false)]
+        }
+    }
+
+    /// A sample must meet the platforms its renditions name: a finding in its `result.json` fails verification
+    /// (the job itself succeeded with it).
+    func platformRows(_ name: String) -> [CheckRow] {
+        do {
+            return try Observation.results(in: outputDirectory(name)).outputs.compactMap { o in
+                o.platform.map { p in
+                    CheckRow(job: name, output: o.name, check: "platform", expected: "meets \(p.name)",
+                             actual: p.ok ? "ok" : p.violations.map(\.description).joined(separator: "; "), passed: p.ok)
+                }
+            }
+        } catch {
+            return [CheckRow(job: name, output: "-", check: "platform", expected: "result.json", actual: "\(error)", passed: false)]
         }
     }
 }

@@ -18,16 +18,27 @@ public enum AttemptChild {
             var policy = InputPolicy.default
             policy.deadline = deadline
             let result = try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads, policy: policy),
-                                           progress: { writeLine($0.jsonLine) }, outputCheck: PlatformCheck.outputCheck)
+                                           platforms: PlatformCheck.rules, progress: { writeLine($0.jsonLine) })
+            for o in result.platformFindings {
+                guard let p = o.platform else { continue }
+                logFindings(RenditionFinding(rendition: o.name, finding: p))
+            }
             let resultJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result))
             writeLine(try json(["event": "succeeded", "result": resultJSON]))
             return 0
         } catch {
             let verdict = FailureClass(error)
+            // A failed job publishes nothing (no result.json): its platform findings go to the attempt's log tail.
+            for f in (error as? PipelineError)?.platformFindings ?? [] where !f.finding.ok { logFindings(f) }
             FileHandle.standardError.write(Data("mediaworker: error: \(verdict.message)\n".utf8))
             writeLine((try? json(["event": "failed", "error": verdict.message, "retryable": verdict.retryable])) ?? "{}")
             return 1
         }
+    }
+
+    /// One stderr line per broken rule: the worker keeps the tail of stderr with the attempt.
+    private static func logFindings(_ f: RenditionFinding) {
+        for line in f.lines { FileHandle.standardError.write(Data("mediaworker: platform finding: \(line)\n".utf8)) }
     }
 
     private static func json(_ object: [String: Any]) throws -> String {
@@ -40,7 +51,7 @@ public enum AttemptChild {
 }
 
 /// Whether running a failed job again could succeed. Inputs refused by policy, unsupported media, invalid
-/// specs and platform-spec violations fail the same way every time: the job goes to `dead` at once.
+/// specs and strict renditions' platform-spec violations fail the same way every time: the job goes to `dead` at once.
 /// I/O errors (a full disk), decoder and encoder failures and crashes are worth another attempt.
 public struct FailureClass: Sendable {
     public var message: String

@@ -61,14 +61,35 @@ enum JobText {
            let outputs = object["outputs"] as? [[String: Any]] {
             lines.append("")
             lines.append(Table.render(
-                header: ["OUTPUT", "KIND", "PATH", "BYTES", "SIZE"],
+                header: ["OUTPUT", "KIND", "PATH", "BYTES", "SIZE", "PLATFORM"],
                 rows: outputs.map { o in
                     let size = (o["width"] as? Int).flatMap { w in (o["height"] as? Int).map { "\(w)×\($0)" } } ?? ""
                     return [o["name"] as? String ?? "", o["kind"] as? String ?? "", o["path"] as? String ?? "",
-                            (o["bytes"] as? Int).map(String.init) ?? "", size]
+                            (o["bytes"] as? Int).map(String.init) ?? "", size, platformCell(o["platform"])]
                 }))
+            let findings = outputs.flatMap { o -> [String] in
+                guard let p = o["platform"] as? [String: Any], p["ok"] as? Bool == false else { return [] }
+                return (p["violations"] as? [[String: Any]] ?? []).map { v in
+                    "  \(o["name"] as? String ?? ""): \(p["name"] as? String ?? "") \(v["rule"] as? String ?? ""): \(v["message"] as? String ?? "")"
+                }
+            }
+            if !findings.isEmpty {
+                lines.append("")
+                lines.append("platform findings (the outputs were published; a platform may refuse them):")
+                lines += findings
+            }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension JobText {
+    /// `instagram-reels: ok`, `x: 1 finding`, or empty for an output that names no platform.
+    static func platformCell(_ value: Any?) -> String {
+        guard let p = value as? [String: Any], let name = p["name"] as? String else { return "" }
+        if p["ok"] as? Bool == true { return "\(name): ok" }
+        let n = (p["violations"] as? [Any])?.count ?? 0
+        return "\(name): \(n) finding\(n == 1 ? "" : "s")"
     }
 }
 

@@ -26,8 +26,8 @@ struct Process: ParsableCommand {
         let printer = ProgressPrinter(progress == "json" ? .json : progress == "none" ? .none : .auto)
         let result = try Fail.reporting {
             let job = try JobSpecLoader(jobsDirectory: jobsDir, inputRoot: inputRoot).load(path: spec)
-            return try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads), progress: printer.report,
-                                     outputCheck: PlatformCheck.outputCheck)
+            return try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
+                                     platforms: PlatformCheck.rules, progress: printer.report)
         }
         var lines = ["\(output):"]
         for o in result.outputs {
@@ -35,6 +35,7 @@ struct Process: ParsableCommand {
             if let w = o.width, let h = o.height { line += " \(w)×\(h)" }
             if let d = o.duration { line += String(format: " %.3f s", d) }
             if let t = o.time { line += String(format: " at %.3f s", t) }
+            if let p = o.platform { line += p.ok ? " — \(p.name): ok" : " — finding: \(p.summary)" }
             lines.append(line)
         }
         lines.append("  result.json")

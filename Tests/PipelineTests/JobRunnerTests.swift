@@ -22,7 +22,7 @@ import Testing
             """#.utf8))
         let dir = try Self.tempDir()
         let out = dir.appendingPathComponent("out").path
-        let result = try JobRunner.run(job, outputDirectory: out, options: CoreOptions())
+        let result = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), platforms: .none)
         let thumbs = result.outputs.filter { $0.kind == "thumbnail" }
         #expect(thumbs.count == 6)
         for t in thumbs {
@@ -49,7 +49,7 @@ import Testing
             """#.utf8))
         let dir = try Self.tempDir()
         let out = dir.appendingPathComponent("out").path
-        let result = try JobRunner.run(job, outputDirectory: out, options: CoreOptions())
+        let result = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), platforms: .none)
         let videos = result.outputs.filter { $0.kind == "video" }
         #expect(videos.map(\.name) == ["a", "b", "c"])
         var audio: [[[UInt8]]] = []

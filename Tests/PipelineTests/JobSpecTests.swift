@@ -49,7 +49,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         #expect(throws: PipelineError.self) {
             let job = try load(#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"preset":"warp"}]}"#)
-            _ = try JobRunner.run(job, outputDirectory: dir.appendingPathComponent("out").path, options: CoreOptions())
+            _ = try JobRunner.run(job, outputDirectory: dir.appendingPathComponent("out").path, options: CoreOptions(), platforms: .none)
         }
         #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).isEmpty)
     }

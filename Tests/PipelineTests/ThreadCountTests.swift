@@ -17,7 +17,7 @@ import Testing
         for threads in [1, 4] {
             var options = CoreOptions(threads: threads)
             options.encoderThreads = 2
-            let result = try JobRunner.run(job, outputDirectory: dir.appendingPathComponent("t\(threads)").path, options: options)
+            let result = try JobRunner.run(job, outputDirectory: dir.appendingPathComponent("t\(threads)").path, options: options, platforms: .none)
             hashes.append(result.outputs.filter { $0.kind == "video" }.map(\.sha256))
         }
         #expect(hashes[0].count == 2)

@@ -69,7 +69,7 @@ enum SmallSample {
         for (k, v) in fields { object[k] = v }
         let job = try JobSpecLoader(jobsDirectory: Fixtures.repo + "/jobs", inputRoot: r.samples).resolve(object: object)
         let out = try Fixtures.scratch("rerun") + "/out"
-        _ = try JobRunner.run(job, outputDirectory: out, options: CoreOptions())
+        _ = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), platforms: .none)
         return (job, out)
     }
 }

@@ -93,21 +93,21 @@ enum SpecInputs {
         #expect(unknown.status != 0 && unknown.errors.contains("--platform"), "\(unknown.errors)")
     }
 
-    @Test func jobNamingAPlatformFailsOnViolationsAndListsThem() throws {
-        // A 540×540 rendition cannot be a 9:16 Reel: the job fails and result.json lists why.
+    @Test func jobNamingAPlatformRecordsViolationsAsAFindingAndSucceeds() throws {
+        // A 540×540 rendition cannot be a 9:16 Reel: the output is published all the same, with the finding.
         let samples = Fixtures.repo + "/samples"
         let job = try JobSpecLoader(jobsDirectory: Fixtures.repo + "/jobs", inputRoot: samples).resolve(object: [
             "version": 1, "input": "campaign-16x9.mp4",
             "renditions": [["name": "square", "width": 540, "height": 540, "preset": "superfast", "platform": "instagram-reels"]],
         ])
         let out = try Fixtures.scratch("job") + "/out"
-        let error = #expect(throws: PipelineError.self) {
-            _ = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), outputCheck: PlatformCheck.outputCheck)
-        }
-        let text = error.map { "\($0)" } ?? ""
-        #expect(text.contains("square: instagram-reels aspect") && text.contains("square: instagram-reels height"), "\(text)")
+        let returned = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), platforms: PlatformCheck.rules)
         let result = try JSONDecoder().decode(JobResult.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/result.json")))
-        #expect(result.violations?.contains { $0.hasPrefix("square: instagram-reels aspect") } == true, "\(result.violations ?? [])")
-        #expect(result.outputs.isEmpty && !FileManager.default.fileExists(atPath: out + "/square.mp4"))
+        let square = try #require(result.outputs.first { $0.name == "square" })
+        let finding = try #require(square.platform)
+        #expect(finding.name == "instagram-reels" && !finding.ok)
+        #expect(Set(finding.violations.map(\.rule)) == ["aspect", "height"], "\(finding.violations)")
+        #expect(returned.outputs.first?.platform == finding)
+        #expect(FileManager.default.fileExists(atPath: out + "/square.mp4"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Testing
 @testable import Worker
 
@@ -35,5 +36,15 @@ import Testing
         #expect(tail.utf8.count <= 10)
         #expect(tail.hasSuffix("\n"))
         #expect(!tail.isEmpty)
+    }
+
+    /// A strict rendition's platform failure is final, found before encoding or after: the job goes to `dead` at once.
+    @Test func platformFailuresAreNotRetried() {
+        let finding = RenditionFinding(rendition: "story", finding: PlatformFinding(
+            name: "instagram-reels", violations: [PlatformViolation(rule: "duration", message: "2.000 s, allowed 3–900 s")]))
+        let before = FailureClass(PipelineError.platformRefused([finding]))
+        #expect(!before.retryable)
+        #expect(before.message.contains("story: instagram-reels duration: 2.000 s"), "\(before.message)")
+        #expect(!FailureClass(PipelineError.specViolations([finding], all: [finding])).retryable)
     }
 }
