@@ -29,6 +29,7 @@ public enum JobRunner {
             var plan = RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
                                      maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
                                      keyframeSeconds: r.keyframeSeconds, outputPath: staging.path + "/" + r.name + ".mp4")
+            plan.deinterlace = r.deinterlace ?? .frame
             if let watermark {
                 let safe = r.safeArea
                 plan.watermarkFactory = { w, h, bt709 in try watermark.build(width: w, height: h, safeArea: safe, bt709: bt709) }

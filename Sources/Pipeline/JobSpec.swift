@@ -69,9 +69,12 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
     public var safeArea: SafeArea?
     /// A platform whose delivery spec the output must meet (`instagram-reels`, `youtube`, …).
     public var platform: String?
+    /// Interlaced sources: `frame` (default) keeps the frame rate, `field` doubles it (one frame per field).
+    public var deinterlace: DeinterlaceRate?
 
     enum CodingKeys: String, CodingKey {
         case name, width, height, fit, crf, preset, platform
+        case deinterlace
         case maxBitrateKbps = "max_bitrate_kbps", fpsMax = "fps_max", audioBitrateKbps = "audio_bitrate_kbps"
         case keyframeSeconds = "keyframe_seconds", safeArea = "safe_area"
     }
@@ -100,12 +103,14 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
         keyframeSeconds = try c.decodeIfPresent(Double.self, forKey: .keyframeSeconds) ?? 2
         safeArea = try c.decodeIfPresent(SafeArea.self, forKey: .safeArea)
         platform = try c.decodeIfPresent(String.self, forKey: .platform)
+        deinterlace = try c.decodeIfPresent(DeinterlaceRate.self, forKey: .deinterlace)
     }
 }
 
 extension RenditionSpec.CodingKeys {
     static let allNames = ["name", "width", "height", "fit", "crf", "preset", "platform", "max_bitrate_kbps", "fps_max",
                            "audio_bitrate_kbps", "keyframe_seconds", "safe_area"]
+        + ["deinterlace"]
 }
 
 public enum Anchor: String, Codable, Sendable, CaseIterable {

@@ -121,6 +121,7 @@ public struct JobSpecLoader: Sendable {
                 case "fit": allowed = Fit.allCases.map(\.rawValue)
                 case "anchor": allowed = Anchor.allCases.map(\.rawValue)
                 case "style": allowed = WatermarkStyle.allCases.map(\.rawValue)
+                case "deinterlace": allowed = DeinterlaceRate.allCases.map(\.rawValue)
                 default: allowed = []
                 }
                 return .invalidSpec(field, "must be one of: \(allowed.joined(separator: ", "))")
