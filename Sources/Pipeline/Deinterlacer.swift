@@ -44,8 +44,9 @@ final class Deinterlacer {
     let threads: Int
     let frameRate: Rational?
     private(set) var verdict: Verdict?
-    /// idet's multi-frame counts over the held frames (for reports and tests).
-    private(set) var idetCounts: (tff: Int, bff: Int, progressive: Int, undetermined: Int) = (0, 0, 0, 0)
+    /// idet's multi-frame counts over the held frames (for reports and tests). idet writes them as fixed-point
+    /// text ("11.00"), decayed by its `half_life` (off by default, so they are whole counts).
+    private(set) var idetCounts: (tff: Double, bff: Double, progressive: Double, undetermined: Double) = (0, 0, 0, 0)
 
     private var held: [Frame] = []
     private var heldTimeBase: Rational?
@@ -107,7 +108,7 @@ final class Deinterlacer {
         let copy = try frame.reference()
         held.append(copy)
         let parameters = FilterGraph.VideoParameters(frame: copy, timeBase: timeBase, frameRate: frameRate)
-        if idet == nil { idet = try FilterGraph(video: parameters, filters: "idet", threads: threads) }
+        if idet == nil { idet = try FilterGraph(video: parameters, filters: Self.idetDescription, threads: threads) }
         guard let idet, idet.input.accepts(copy) else { return }  // a size change: judge what came before
         try idet.send(copy)
         try readIdet(idet)
@@ -115,13 +116,18 @@ final class Deinterlacer {
 
     private func readIdet(_ idet: FilterGraph) throws {
         while try idet.receive(into: out) == .frame {
-            func count(_ key: String) -> Int { Int(out.metadata("lavfi.idet.multiple." + key) ?? "") ?? 0 }
+            func count(_ key: String) -> Double { Double(out.metadata("lavfi.idet.multiple." + key) ?? "") ?? 0 }
             idetCounts = (count("tff"), count("bff"), count("progressive"), count("undetermined"))
         }
     }
 
+    /// idet with a stricter interlace threshold than its default (1.04): we act on its verdict, and a false
+    /// "interlaced" softens a progressive picture. At 1.04 idet calls fast synthetic motion (testsrc2, 25p or
+    /// 50p) TFF; at 1.5 it calls that progressive and still finds every woven frame of the same content.
+    static let idetDescription = "idet=intl_thres=1.5"
+
     /// idet's multi-frame verdict on the held frames: combed when interlaced frames outnumber progressive
-    /// ones and make at least a third of the frames judged (still frames are undetermined: nothing to comb).
+    /// ones and make at least two thirds of the frames judged (still frames are undetermined: nothing to comb).
     private func idetVerdict(flush: Bool) throws -> Verdict {
         if flush, let idet {
             try idet.send(nil)
@@ -129,7 +135,7 @@ final class Deinterlacer {
         }
         let c = idetCounts
         let interlaced = c.tff + c.bff
-        if interlaced > c.progressive, interlaced * 3 >= max(1, c.tff + c.bff + c.progressive + c.undetermined) {
+        if interlaced > c.progressive, interlaced * 3 >= 2 * max(1, c.tff + c.bff + c.progressive + c.undetermined) {
             return .combed(topFieldFirst: c.tff >= c.bff)
         }
         return .progressive
@@ -168,7 +174,11 @@ final class Deinterlacer {
             bwdif = try FilterGraph(video: .init(frame: frame, timeBase: timeBase, frameRate: frameRate),
                                     filters: bwdifDescription, threads: threads)
         }
-        try bwdif!.send(frame)
+        // The decoder's best-effort time becomes the pts the filter reads (and rescales); the copy it would
+        // otherwise carry through unchanged would be read in the filter's halved time base.
+        let input = try frame.reference()
+        input.pts = frame.pts
+        try bwdif!.send(input)
         try drain(bwdif!, emit: emit)
     }
 

@@ -91,7 +91,10 @@ public final class FrameCore {
             ? Deinterlacer(fieldRate: fieldRate, threads: threads, frameRate: sourceRate) : nil
         var runtimes: [RenditionRuntime] = []
         for (i, plan) in plans.enumerated() {
+            // A field-rate rendition whose doubled rate is over its fps_max falls back to the frame rate (every
+            // other field, evenly spaced) rather than an uneven cadence at the cap.
             let doubled = fieldRate && plan.deinterlace == .field
+                && sourceRate.map { r in plan.fpsMax.map { cap in 2 * r.double <= cap + 0.01 } ?? true } == true
             let base: (num: Int32, den: Int32)? = sourceRate.map { doubled ? ($0.num * 2, $0.den) : ($0.num, $0.den) }
             let rate = outputFrameRate(source: base, cap: plan.fpsMax)
             runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: Rational(rate.num, rate.den)))

@@ -30,7 +30,8 @@ import Testing
         let pattern = ["-f", "lavfi", "-i", "testsrc2=s=\(size):r=50:d=2", "-vf", "interlace=scan=tff,format=yuv420p"]
         switch codec {
         case "mpeg2":
-            let path = dir.appendingPathComponent("interlaced.mpg").path
+            // A broadcast archive: MPEG-2 in a transport stream.
+            let path = dir.appendingPathComponent("interlaced.ts").path
             try Support.ffmpeg(pattern + ["-c:v", "mpeg2video", "-flags", "+ildct+ilme", "-top", "1", "-b:v", "8M", path])
             return path
         case "lying":
@@ -49,7 +50,9 @@ import Testing
     static func run(_ input: String, _ dir: URL, renditions: [(String, DeinterlaceRate)] = [("out", .frame)],
                     width: Int = 640, height: Int = 360, deinterlace: Bool = true) throws -> CoreReport {
         let plans = renditions.map { name, rate in
-            var p = RenditionPlan(name: name, width: width, height: height, crf: 18, preset: "ultrafast",
+            // A rendition named "native" keeps the 720×576 of the test sources.
+            let (w, h) = name == "native" ? (720, 576) : (width, height)
+            var p = RenditionPlan(name: name, width: w, height: h, crf: 18, preset: "ultrafast",
                                   outputPath: dir.appendingPathComponent(name + ".mp4").path)
             p.deinterlace = rate
             return p
@@ -64,6 +67,14 @@ import Testing
         return (Int(v["nb_read_frames"] as? String ?? "") ?? -1, v["r_frame_rate"] as? String ?? "")
     }
 
+    /// Distinct decoded pictures in a file: a moving pattern has no two alike, so a repeated or dropped
+    /// frame (timestamps gone wrong) shows as fewer distinct pictures than frames.
+    static func distinctPictures(_ path: String) throws -> (frames: Int, distinct: Int) {
+        let r = try Support.run("/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", path, "-an", "-f", "framemd5", "-"])
+        let hashes = r.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",").last ?? "" }
+        return (hashes.count, Set(hashes).count)
+    }
+
     @Test(arguments: ["h264", "mpeg2"])
     func interlacedSourceComesOutProgressive(codec: String) throws {
         let dir = try Support.temporaryDirectory()
@@ -73,20 +84,23 @@ import Testing
         let info = try InputContainer(path: input).info()
         #expect(info.streams.first { $0.type == .video }?.fieldOrder == "tff")
 
-        // Before (deinterlacing off): the scaled output keeps its combs.
-        let before = try Self.run(input, dir, renditions: [("before", .frame)], deinterlace: false)
+        // Before (deinterlacing off), at the source's size: the output keeps its combs (scaled down, they smear).
+        let before = try Self.run(input, dir, renditions: [("before", .frame)], width: 720, height: 576, deinterlace: false)
         #expect(before.scan == nil)
         let combed = try Self.idet(dir.appendingPathComponent("before.mp4").path)
         #expect(combed.interlaced > combed.progressive, "without deinterlacing: \(combed)")
 
-        let report = try Self.run(input, dir)
+        let report = try Self.run(input, dir, renditions: [("native", .frame), ("out", .frame)])
         #expect(report.scan == "interlaced (flags)")
+        let native = try Self.idet(dir.appendingPathComponent("native.mp4").path)
         let out = dir.appendingPathComponent("out.mp4").path
         let after = try Self.idet(out)
-        print("deinterlace \(codec) 720x576i25 → 640x360: source \(source); before \(combed); after \(after)")
-        #expect(after.progressive >= 45 && after.interlaced <= 2, "after: \(after)")
+        print("deinterlace \(codec) 720x576i25: source \(source); before (720x576) \(combed); after (720x576) \(native); after (640x360) \(after)")
+        for d in [native, after] { #expect(d.progressive >= 45 && d.interlaced <= 2, "after: \(d)") }
         let f = try Self.frames(out)
         #expect(f.count == 50 && f.rate == "25/1", "\(f)")
+        let pictures = try Self.distinctPictures(out)
+        #expect(pictures.distinct == pictures.frames, "every source frame once: \(pictures)")
     }
 
     @Test func combedSourceFlaggedProgressiveIsDetected() throws {
@@ -97,6 +111,9 @@ import Testing
         #expect(try Self.idet(input).tff > 40)
         let report = try Self.run(input, dir)
         #expect(report.scan == "interlaced (combing, tff)")
+        let combed = try Self.run(input, dir, renditions: [("before", .frame)], width: 720, height: 576, deinterlace: false)
+        #expect(combed.scan == nil)
+        #expect(try Self.idet(dir.appendingPathComponent("before.mp4").path).tff > 40)
         let after = try Self.idet(dir.appendingPathComponent("out.mp4").path)
         print("deinterlace combed-but-progressive source: after \(after)")
         #expect(after.progressive >= 45 && after.interlaced <= 2, "after: \(after)")
@@ -133,6 +150,8 @@ import Testing
         #expect(frames.count == 50 && frames.rate == "25/1", "\(frames)")
         #expect(fields.count == 100 && fields.rate == "50/1", "\(fields)")
         for name in ["frames.mp4", "fields.mp4"] {
+            let pictures = try Self.distinctPictures(dir.appendingPathComponent(name).path)
+            #expect(pictures.distinct == pictures.frames, "\(name): every frame or field once: \(pictures)")
             let d = try Self.idet(dir.appendingPathComponent(name).path)
             print("deinterlace field-rate run, \(name): \(d)")
             #expect(d.interlaced <= 3 && d.progressive > d.undetermined, "\(name): \(d)")
