@@ -37,11 +37,12 @@ struct FrameRateMapper {
     /// At the end of the stream: how many more slots the last frame fills (up to its end time).
     /// - Parameter streamEnd: where the stream ends (seconds from the first frame), when the container
     ///   says: the last frame lasts until then. Frame durations are the fallback (FFmpeg 5.1's `pkt_duration`
-    ///   of the last frames is often 0 or a default, which loses a long last frame of a VFR clip). An end
-    ///   before the last frame starts, or implausibly far after it, is ignored.
+    ///   of the last frames is often 0 or a default, which loses a long last frame of a VFR clip). It only
+    ///   ever lengthens the last frame (FFmpeg 5.1's MP4 muxer can write a stream duration short of the last
+    ///   frame's end when B-frames shift it), and one implausibly far after the last frame is ignored.
     mutating func finish(streamEnd: Double? = nil) -> Int64 {
         var end = lastEnd
-        if let streamEnd, streamEnd > lastStart, streamEnd <= lastStart + Self.longestLastFrame { end = streamEnd }
+        if let streamEnd, streamEnd > end, streamEnd <= lastStart + Self.longestLastFrame { end = streamEnd }
         let endSlot = Int64((end * fps).rounded())
         let extra = max(0, endSlot - nextSlot)
         nextSlot += extra

@@ -55,7 +55,11 @@ import Testing
         var early = FrameRateMapper(fps: 30)
         _ = early.place(time: 0, duration: 1.0 / 30)
         _ = early.place(time: 1, duration: 1.0 / 30)
-        #expect(early.finish(streamEnd: 0.5) == 0)  // an end before the last frame starts is ignored
+        #expect(early.finish(streamEnd: 0.5) == 0)  // an end before the last frame ends never shortens it
         #expect(early.slotCount == 31)
+        var far = FrameRateMapper(fps: 30)
+        _ = far.place(time: 0, duration: 1.0 / 30)
+        #expect(far.finish(streamEnd: 60) == 0)  // nor does an end implausibly far after it lengthen it
+        #expect(far.slotCount == 1)
     }
 }
