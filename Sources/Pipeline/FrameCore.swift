@@ -11,7 +11,8 @@ public protocol FrameTap: AnyObject {
 
 /// The multithreaded frame-processing core: one demux and decode, many renditions.
 ///
-///     source thread: demux → decode video (FFmpeg frame threads) → CFR slots ─┬→ work queue
+///     source thread: demux → decode video (FFmpeg frame threads) → deinterlace (interlaced sources only:
+///                    bwdif, see `Deinterlacer`) → CFR slots ──────────────────┬→ work queue
 ///                    decode audio → resample → AAC (once) ──────────────────────┼→ every rendition's reorder queue
 ///                    thumbnail tap                                              │
 ///     K processing threads: work queue → scale/crop/rotate/pad → stamp ────────┴→ reorder queue (by number)
