@@ -3,7 +3,7 @@
 # Swift 6.2 or later: hummingbird 2.28 and swift-prometheus 2.4 declare swift-tools-version 6.2.
 FROM swift:6.2-bookworm AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev \
+      pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev \
       libpng-dev libfreetype-dev fonts-dejavu-core libsqlite3-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -20,7 +20,7 @@ RUN swift build -c release --product mediaworker --static-swift-stdlib \
 # (libx264): this image is GPL.
 FROM debian:bookworm-slim
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libavformat59 libavcodec59 libavutil57 libswscale6 libswresample4 libpng16-16 libfreetype6 \
+      libavformat59 libavcodec59 libavfilter8 libavutil57 libswscale6 libswresample4 libpng16-16 libfreetype6 \
       fonts-dejavu-core libsqlite3-0 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 mediaworker

@@ -2,7 +2,7 @@
 import PackageDescription
 
 let ffmpegProviders: [SystemPackageProvider] = [
-    .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"]),
+    .apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"]),
 ]
 
 let package = Package(

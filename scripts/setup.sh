@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   pkg-config
-  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libpng-dev libfreetype-dev fonts-dejavu-core
   libsqlite3-dev
   ffmpeg

@@ -52,7 +52,12 @@ public final class Frame {
             if best != AVCode.noPTS { return best }
             return pointer.pointee.pts == AVCode.noPTS ? nil : pointer.pointee.pts
         }
-        set { pointer.pointee.pts = newValue ?? AVCode.noPTS }
+        // The getter prefers best_effort_timestamp: clear it, so the frame reads back what was set (a filter
+        // copies it unchanged into a frame of another time base).
+        set {
+            pointer.pointee.pts = newValue ?? AVCode.noPTS
+            pointer.pointee.best_effort_timestamp = AVCode.noPTS
+        }
     }
 
     /// The frame's duration in its producer's time base (FFmpeg 5.1: `pkt_duration`), 0 when unknown.

@@ -20,6 +20,10 @@ extension InputContainer {
         return Double(d) / Double(mw_time_base())
     }
 
+    /// The durations are guesses from the bitrate (MPEG-PS/TS without usable timestamps): not to be trusted
+    /// for where a stream ends.
+    public var durationIsEstimated: Bool { context.pointee.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE }
+
     /// Start time of the whole file, seconds.
     public var startSeconds: Double? {
         let s = context.pointee.start_time

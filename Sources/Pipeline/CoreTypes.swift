@@ -22,6 +22,8 @@ public struct CoreOptions: Sendable {
     public var progressInterval: Double
     /// x264 threads per encoder; nil derives them from `threads` (see `FrameCore.encoderThreads`).
     public var encoderThreads: Int?
+    /// Deinterlace interlaced sources (see `Deinterlacer`); off leaves every frame as decoded.
+    public var deinterlace = true
 
     public init(threads: Int = 0, policy: InputPolicy = .default, cancel: CancellationToken = CancellationToken(),
                 progressInterval: Double = 0.5) {
@@ -50,6 +52,9 @@ public struct CoreReport: Sendable {
     public var renditions: [Rendition]
     public var hasAudio: Bool
     public var sourceDuration: Double?
+    /// What the source thread found about interlacing: `progressive`, `interlaced (flags)`,
+    /// `interlaced (combing, tff|bff)`; nil when deinterlacing was off.
+    public var scan: String? = nil
     /// CPU seconds per stage (threads' CPU clocks), and wall seconds for the run.
     public var timings: [String: Double]
 }

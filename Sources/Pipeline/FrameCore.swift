@@ -11,7 +11,8 @@ public protocol FrameTap: AnyObject {
 
 /// The multithreaded frame-processing core: one demux and decode, many renditions.
 ///
-///     source thread: demux → decode video (FFmpeg frame threads) → CFR slots ─┬→ work queue
+///     source thread: demux → decode video (FFmpeg frame threads) → deinterlace (interlaced sources only:
+///                    bwdif, see `Deinterlacer`) → CFR slots ──────────────────┬→ work queue
 ///                    decode audio → resample → AAC (once) ──────────────────────┼→ every rendition's reorder queue
 ///                    thumbnail tap                                              │
 ///     K processing threads: work queue → scale/crop/rotate/pad → stamp ────────┴→ reorder queue (by number)
@@ -84,9 +85,19 @@ public final class FrameCore {
 
         // Renditions: geometry, frame rate, encoders, muxers. Opened before any thread starts so a bad
         // setting fails at once.
+        // Interlaced sources are deinterlaced on the source thread; at field rate when the stream says it is
+        // interlaced and a rendition asks for that (its rate doubles), else at frame rate.
+        let fieldRate = Deinterlacer.isInterlaced(fieldOrder: videoInfo.fieldOrder) && plans.contains { $0.deinterlace == .field }
+        let deinterlacer = try options.deinterlace
+            ? Deinterlacer(fieldRate: fieldRate, threads: threads, frameRate: sourceRate) : nil
         var runtimes: [RenditionRuntime] = []
         for (i, plan) in plans.enumerated() {
-            runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: plan.frameRate(source: sourceRate)))
+            // A field-rate rendition whose doubled rate is over its fps_max falls back to the frame rate (every
+            // other field, evenly spaced) rather than an uneven cadence at the cap.
+            let doubled = fieldRate && plan.deinterlace == .field
+                && sourceRate.map { r in plan.fpsMax.map { cap in 2 * r.double <= cap + 0.01 } ?? true } == true
+            let base = sourceRate.map { doubled ? Rational($0.num * 2, $0.den) : $0 }
+            runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: plan.frameRate(source: base)))
         }
         let bitrates = Array(Set(plans.map(\.audioBitrateKbps))).sorted()
         var outputs: [OutputContainer] = []
@@ -141,7 +152,8 @@ public final class FrameCore {
         // Source thread.
         let source = SourceStage(input: input, videoIndex: videoIndex, audio: audio, runtimes: runtimes, work: work,
                                  ordered: ordered, counters: counters, cancel: cancel, tap: tapStrong,
-                                 decoderThreads: threads)
+                                 decoderThreads: threads, deinterlacer: deinterlacer,
+                                 videoEnd: Self.videoEnd(input: input, video: videoInfo, hasAudio: audio != nil))
         group.spawn("mw-source") {
             let t = threadCPUSeconds()
             defer { timings.add("decode", threadCPUSeconds() - t) }
@@ -207,6 +219,7 @@ public final class FrameCore {
                                  duration: Double(counters.encoded[i].value) / r.frameRate.double)
         }
         report.timings = timings.snapshot
+        report.scan = source.deinterlacer.map { $0.verdict?.description ?? "progressive" }
         // CPU seconds of the threads the stages above do not see: x264's frame and lookahead threads and the
         // decoder's frame threads (their work is encoding and decoding), plus this thread's bookkeeping.
         let measured = report.timings.values.reduce(0, +)
@@ -215,6 +228,15 @@ public final class FrameCore {
         report.timings["codec-threads"] = max(0, cpu - measured)
         report.timings["wall"] = monotonicSeconds() - started
         return report
+    }
+
+    /// Where the video stream ends on its own clock: its start plus its duration, when the container says
+    /// (not a guess from the bitrate); the container's end when the video is all there is to play.
+    static func videoEnd(input: InputContainer, video: StreamInfo, hasAudio: Bool) -> Double? {
+        guard !input.durationIsEstimated else { return nil }
+        if let d = video.duration { return (video.startTime ?? 0) + d }
+        if !hasAudio, let d = input.durationSeconds { return (input.startSeconds ?? 0) + d }
+        return nil
     }
 
     static func progress(counters: Counters, expected: Int64?, started: Double, final: Bool = false) -> CoreProgress {

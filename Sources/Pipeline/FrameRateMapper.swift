@@ -4,15 +4,23 @@
 struct FrameRateMapper {
     let fps: Double
     private(set) var nextSlot: Int64 = 0
+    /// A frame exactly halfway between two slots goes to the earlier slot (otherwise: the later, as
+    /// `rounded()` does). Set when the frames come at twice the output rate (field-rate deinterlacing), so a
+    /// frame-rate output takes the first field of each frame, as bwdif's frame mode would.
+    let preferEarlier: Bool
     private var lastEnd: Double = 0
+    private var lastStart: Double = 0
 
-    init(fps: Double) { self.fps = fps }
+    init(fps: Double, preferEarlier: Bool = false) {
+        self.fps = fps
+        self.preferEarlier = preferEarlier
+    }
 
     /// Slots the previous frame must fill before this frame, and whether this frame takes a slot.
     /// - Parameter time: seconds from the first frame.
     /// - Returns: `repeatPrevious` slots for the previous frame, then `take` (this frame's slot) or not.
     mutating func place(time: Double, duration: Double?) -> (repeatPrevious: Int64, take: Bool) {
-        let slot = Int64((time * fps).rounded())
+        let slot = preferEarlier ? Int64((time * fps - 1e-6).rounded()) : Int64((time * fps).rounded())
         var repeats: Int64 = 0
         if slot > nextSlot {
             repeats = slot - nextSlot
@@ -20,20 +28,31 @@ struct FrameRateMapper {
         }
         let end = time + (duration.flatMap { $0 > 0 ? $0 : nil } ?? 1 / fps)
         lastEnd = max(lastEnd, end)
+        lastStart = max(lastStart, time)
         if slot < nextSlot { return (repeats, false) }
         nextSlot += 1
         return (repeats, true)
     }
 
     /// At the end of the stream: how many more slots the last frame fills (up to its end time).
-    mutating func finish() -> Int64 {
-        let endSlot = Int64((lastEnd * fps).rounded())
+    /// - Parameter streamEnd: where the stream ends (seconds from the first frame), when the container
+    ///   says: the last frame lasts until then. Frame durations are the fallback (FFmpeg 5.1's `pkt_duration`
+    ///   of the last frames is often 0 or a default, which loses a long last frame of a VFR clip). It only
+    ///   ever lengthens the last frame (FFmpeg 5.1's MP4 muxer can write a stream duration short of the last
+    ///   frame's end when B-frames shift it), and one implausibly far after the last frame is ignored.
+    mutating func finish(streamEnd: Double? = nil) -> Int64 {
+        var end = lastEnd
+        if let streamEnd, streamEnd > end, streamEnd <= lastStart + Self.longestLastFrame { end = streamEnd }
+        let endSlot = Int64((end * fps).rounded())
         let extra = max(0, endSlot - nextSlot)
         nextSlot += extra
         return extra
     }
 
     var slotCount: Int64 { nextSlot }
+
+    /// The longest a last frame may be shown for, by the stream's end (a still held at the end of a clip).
+    static let longestLastFrame = 10.0
 }
 
 /// The output frame rate for a source rate, an optional cap and an optional floor: the source's own rate

@@ -117,9 +117,11 @@ public enum JobRunner {
 extension JobRunner {
     /// A rendition of the spec as the frame core runs it (without its watermark).
     static func plan(_ r: RenditionSpec, outputPath: String) -> RenditionPlan {
-        RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
-                      maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
-                      keyframeSeconds: r.keyframeSeconds, outputPath: outputPath, fpsMin: r.fpsMin)
+        var plan = RenditionPlan(name: r.name, width: r.width, height: r.height, fit: r.fit, crf: r.crf, preset: r.preset,
+                                 maxBitrateKbps: r.maxBitrateKbps, fpsMax: r.fpsMax, audioBitrateKbps: r.audioBitrateKbps,
+                                 keyframeSeconds: r.keyframeSeconds, outputPath: outputPath, fpsMin: r.fpsMin)
+        plan.deinterlace = r.deinterlace ?? .frame
+        return plan
     }
 }
 

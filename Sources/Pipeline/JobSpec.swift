@@ -75,9 +75,12 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
     /// What a broken platform rule does: `report` records it on the output (default), `fail` fails the job —
     /// before encoding for the rules the input decides.
     public var platformCheck: PlatformCheckMode
+    /// Interlaced sources: `frame` (default) keeps the frame rate, `field` doubles it (one frame per field).
+    public var deinterlace: DeinterlaceRate?
 
     enum CodingKeys: String, CodingKey {
         case name, width, height, fit, crf, preset, platform
+        case deinterlace
         case maxBitrateKbps = "max_bitrate_kbps", fpsMax = "fps_max", audioBitrateKbps = "audio_bitrate_kbps"
         case keyframeSeconds = "keyframe_seconds", safeArea = "safe_area"
         case fpsMin = "fps_min", platformCheck = "platform_check"
@@ -111,13 +114,14 @@ public struct RenditionSpec: Codable, Sendable, Equatable {
         platform = try c.decodeIfPresent(String.self, forKey: .platform)
         fpsMin = try c.decodeIfPresent(Double.self, forKey: .fpsMin)
         platformCheck = try c.decodeIfPresent(PlatformCheckMode.self, forKey: .platformCheck) ?? .report
+        deinterlace = try c.decodeIfPresent(DeinterlaceRate.self, forKey: .deinterlace)
     }
 }
 
 extension RenditionSpec.CodingKeys {
     static let allNames = ["name", "width", "height", "fit", "crf", "preset", "platform", "max_bitrate_kbps", "fps_max",
                            "audio_bitrate_kbps", "keyframe_seconds", "safe_area",
-                           "fps_min", "platform_check"]
+                           "fps_min", "platform_check", "deinterlace"]
 }
 
 /// A rendition's `platform_check`.

@@ -122,6 +122,7 @@ public struct JobSpecLoader: Sendable {
                 case "anchor": allowed = Anchor.allCases.map(\.rawValue)
                 case "style": allowed = WatermarkStyle.allCases.map(\.rawValue)
                 case "platform_check": allowed = PlatformCheckMode.allCases.map(\.rawValue)
+                case "deinterlace": allowed = DeinterlaceRate.allCases.map(\.rawValue)
                 default: allowed = []
                 }
                 return .invalidSpec(field, "must be one of: \(allowed.joined(separator: ", "))")

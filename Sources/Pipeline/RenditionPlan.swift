@@ -16,6 +16,8 @@ public struct RenditionPlan: Sendable {
     public var fpsMin: Double?
     public var audioBitrateKbps: Int
     public var keyframeSeconds: Double
+    /// An interlaced source at frame rate (one frame per frame) or field rate (one per field, the rate doubled).
+    public var deinterlace: DeinterlaceRate = .frame
     /// Where the MP4 is written (a temporary path; publishing renames it).
     public var outputPath: String
     /// Stamped on every frame of this rendition, already scaled for it (see `WatermarkPlan`).

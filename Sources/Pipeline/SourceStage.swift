@@ -14,6 +14,11 @@ final class SourceStage {
     let cancel: CancellationToken
     let tap: FrameTap?
     let decoderThreads: Int
+    /// Between the decoder and placement when the source may be interlaced (see `Deinterlacer`); nil: never.
+    let deinterlacer: Deinterlacer?
+    /// Where the video stream ends (seconds, the stream's own clock), when the container says: the last
+    /// frame is shown until then.
+    let videoEnd: Double?
 
     private var seqs: [Int]
     private var slotCounters: [Int64]
@@ -26,7 +31,8 @@ final class SourceStage {
 
     init(input: InputContainer, videoIndex: Int, audio: AudioTrack?, runtimes: [RenditionRuntime],
          work: BoundedQueue<FrameCore.Work>, ordered: [ReorderQueue<FrameCore.Item>], counters: FrameCore.Counters,
-         cancel: CancellationToken, tap: FrameTap?, decoderThreads: Int) {
+         cancel: CancellationToken, tap: FrameTap?, decoderThreads: Int, deinterlacer: Deinterlacer? = nil,
+         videoEnd: Double? = nil) {
         self.input = input
         self.videoIndex = videoIndex
         self.audio = audio
@@ -37,11 +43,14 @@ final class SourceStage {
         self.cancel = cancel
         self.tap = tap
         self.decoderThreads = decoderThreads
+        self.deinterlacer = deinterlacer
+        self.videoEnd = videoEnd
         seqs = Array(repeating: 0, count: runtimes.count)
         slotCounters = Array(repeating: 0, count: runtimes.count)
         let rates = Array(Set(runtimes.map(\.plan.audioBitrateKbps))).sorted()
         audioEncoderOf = runtimes.map { rates.firstIndex(of: $0.plan.audioBitrateKbps) ?? 0 }
-        mappers = runtimes.map { FrameRateMapper(fps: $0.frameRate.double) }
+        let fieldRate = deinterlacer?.fieldRate ?? false
+        mappers = runtimes.map { FrameRateMapper(fps: $0.frameRate.double, preferEarlier: fieldRate) }
     }
 
     /// Returns the number of output frames (slots) of the first rendition.
@@ -72,9 +81,12 @@ final class SourceStage {
         }
         try decoder.send(nil)
         try drainVideo(decoder, frame)
-        // The last frame fills the slots up to its end.
+        try deinterlacer?.finish { try place($0, timeBase: $1) }
+        // The last frame fills the slots up to its end: the end of the stream when the container says where
+        // that is (the decoder's duration of the last frames is often missing or short), else its own duration.
+        let end = videoEnd.flatMap { e in start.map { e - $0 } }
         for i in runtimes.indices {
-            let extra = mappers[i].finish()
+            let extra = mappers[i].finish(streamEnd: end)
             if let previous { for _ in 0..<extra { try emit(previous, rendition: i) } }
         }
         let videoDuration = Double(mappers.first?.slotCount ?? 0) / (runtimes.first?.frameRate.double ?? 30)
@@ -101,7 +113,11 @@ final class SourceStage {
     private func drainVideo(_ decoder: Decoder, _ frame: Frame) throws {
         while try decoder.receive(into: frame) == .frame {
             counters.decoded.add(1)
-            try place(frame, timeBase: decoder.timeBase)
+            if let deinterlacer {
+                try deinterlacer.push(frame, timeBase: decoder.timeBase) { try place($0, timeBase: $1) }
+            } else {
+                try place(frame, timeBase: decoder.timeBase)
+            }
         }
     }
 

@@ -19,6 +19,7 @@ enum ProbeText {
             if let r = s.rotation, r != 0 { parts.append("rotation \(r)°") }
             if let f = s.frameRate { parts.append(String(format: "%.3f fps", f.double)) }
             if let p = s.pixelFormat { parts.append(p) }
+            if let o = s.fieldOrder { parts.append(o == "progressive" ? "progressive" : "interlaced \(o)") }
             if let r = s.sampleRate { parts.append("\(r) Hz") }
             if let c = s.channels { parts.append("\(c) ch" + (s.channelLayout.map { " (\($0))" } ?? "")) }
             if let b = s.bitRate { parts.append("\(b / 1000) kb/s") }
