@@ -7,9 +7,10 @@ import Testing
 
 /// HDR (HLG, PQ) sources through the frame core, the thumbnail engines and the converter, against the SDR
 /// picture they were made from and against ffmpeg's zscale + tonemap. Margins (measured values in the README):
-/// - saturation ratio (HDR output / SDR output) within 0.8 … 1.2 (before: 0.34 HLG, 0.22 PQ);
+/// - saturation ratio (HDR output / SDR output) within 0.8 … 1.2 (before: 0.34 HLG, 0.22 PQ; now about 0.9);
 /// - mean luma within 0.85 … 1.1 of the SDR output (the tone curve compresses only highlights above 50 nits);
-/// - colour bars: mean ΔE76 ≤ 6 and max ≤ 12 against the SDR output, and mean ΔE76 ≤ 4 against ffmpeg.
+/// - colour bars: mean ΔE76 ≤ 6 and max ≤ 12 against the SDR output, and mean ΔE76 ≤ 4 against ffmpeg
+///   (measured about 2–3 mean, 5 max).
 @Suite(.serialized) struct HDRConversionTests {
     enum Source: String, CaseIterable, Sendable { case hlg, pq
         var path: String { self == .hlg ? HDRFixtures.hlg : HDRFixtures.pq }
@@ -119,20 +120,29 @@ import Testing
             for r in 0..<h { s += Int(y[r * stride + x]) }
             means[x] = Double(s) / Double(h)
         }
-        var maxStep = 0.0, maxDrop = 0.0, longestFlat = 0, flat = 0
+        var maxStep = 0.0, longestFlat = 0, flat = 0
         for x in 1..<w {
             let d = means[x] - means[x - 1]
             maxStep = max(maxStep, d)
-            maxDrop = max(maxDrop, -d)
             flat = abs(d) < 1e-9 ? flat + 1 : 0
             longestFlat = max(longestFlat, flat)
         }
-        print(String(format: "HDR gradient: output %.1f … %.1f, max step %.3f, max drop %.3f, longest flat run %d columns",
-                     means[0], means[w - 1], maxStep, maxDrop, longestFlat))
+        // An 8-column moving average takes out the ordered dither's quarter-code steps: it must rise steadily.
+        let k = 8
+        let smooth = (0...(w - k)).map { x in means[x..<(x + k)].reduce(0, +) / Double(k) }
+        var maxDrop = 0.0, maxRise = 0.0
+        for x in 1..<smooth.count {
+            maxDrop = max(maxDrop, smooth[x - 1] - smooth[x])
+            maxRise = max(maxRise, smooth[x] - smooth[x - 1])
+        }
+        print(String(format: "HDR gradient: output %.1f … %.1f, max column step %.3f, longest flat run %d columns; 8-column average: max rise %.3f, max drop %.3f",
+                     means[0], means[w - 1], maxStep, longestFlat, maxRise, maxDrop))
         #expect(means[0] < 20 && means[w - 1] > 225)
-        #expect(maxStep <= 1.0)
-        #expect(maxDrop <= 0.3)
-        #expect(longestFlat <= 4)
+        #expect(maxStep <= 1.5)
+        // Where the tone curve compresses highlights the output rises < 0.1 code per column: a few equal means.
+        #expect(longestFlat <= 8)
+        #expect(maxDrop <= 0.1)
+        #expect(maxRise <= 1.0)
     }
 
     /// SDR frames are not converted: the frame the converter hands back shares the decoder's buffer, so

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The per-pixel half: 4:2:0 samples of 9 to 16 bits in, 8-bit 4:2:0 out.
 extension HDRLUT {
     /// 4×4 ordered-dither thresholds (Bayer), in (−0.5, 0.5): added before rounding to 8 bits, so a smooth
@@ -14,9 +16,18 @@ extension HDRLUT {
         var yStride: Int, uStride: Int, vStride: Int
     }
 
+    /// The BT.1886 inverse EOTF, L^(1/2.4), tabulated over t = √L (4096 steps, interpolated): indexing by √L
+    /// gives the steep start of the curve fine steps (the first step is 0.2 of an 8-bit code).
+    static let gammaSteps = 4096
+    static let gammaTable: [Float] = (0...gammaSteps + 1).map { i in
+        let t = min(1, Double(i) / Double(gammaSteps))
+        return Float(pow(t * t, 1 / 2.4))
+    }
+
     /// Convert chroma rows `rows` (each covering two luma rows) of a `width`×`height` 4:2:0 picture. The
     /// chroma cell and its four weights are shared by the 2×2 luma block; each luma sample interpolates its
-    /// own Y' cell; the block's output chroma is the mean of its four samples' output chroma.
+    /// own Y' cell to √R, √G, √B, encodes them (gamma table, BT.709 matrix); the block's output chroma is
+    /// the mean of its four samples' chroma.
     func apply(_ src: Planes, _ dst: OutPlanes, width: Int, height: Int, depth: Int, rows: Range<Int>) {
         let nY = lumaPoints, nC = chromaPoints
         let scaleY = Float(nY - 1) / Float((1 << depth) - 1)
@@ -26,7 +37,18 @@ extension HDRLUT {
         let rowStride = nC * 3
         let t = UnsafePointer(table)
         let chromaWidth = (width + 1) / 2
+        let steps = Float(Self.gammaSteps)
+        // BT.709 Y'CbCr, limited range, 8-bit: Y = 16 + 219·Y', Cb = 128 + 224·(B' − Y')/1.8556, Cr likewise.
+        let kr: Float = 0.2126, kb: Float = 0.0722, kg: Float = 1 - 0.2126 - 0.0722
+        let cbScale: Float = 224 / 1.8556, crScale: Float = 224 / 1.5748
         Self.bayer.withUnsafeBufferPointer { dither in
+        Self.gammaTable.withUnsafeBufferPointer { gamma in
+            @inline(__always) func encode(_ l: Float) -> Float {
+                let f = max(l, 0) * steps   // the LUT holds √L already
+                let i = min(Int(f), Self.gammaSteps)
+                let w = f - Float(i)
+                return gamma[i] + w * (gamma[i + 1] - gamma[i])
+            }
             for cy in rows {
                 let u = src.u + cy * src.uStride, v = src.v + cy * src.vStride
                 let ou = dst.u + cy * dst.uStride, ov = dst.v + cy * dst.vStride
@@ -52,22 +74,24 @@ extension HDRLUT {
                             @inline(__always) func at(_ p: UnsafePointer<Float>, _ k: Int) -> Float {
                                 w00 * p[o00 + k] + w01 * p[o01 + k] + w10 * p[o10 + k] + w11 * p[o11 + k]
                             }
-                            let y0 = at(p0, 0), y1 = at(p1, 0)
-                            let b0 = at(p0, 1), b1 = at(p1, 1)
-                            let r0 = at(p0, 2), r1 = at(p1, 2)
-                            let outY = y0 + wy * (y1 - y0)
-                            sumB += b0 + wy * (b1 - b0)
-                            sumR += r0 + wy * (r1 - r0)
+                            let r0 = at(p0, 0), r1 = at(p1, 0)
+                            let g0 = at(p0, 1), g1 = at(p1, 1)
+                            let b0 = at(p0, 2), b1 = at(p1, 2)
+                            let r = encode(r0 + wy * (r1 - r0)), g = encode(g0 + wy * (g1 - g0)), b = encode(b0 + wy * (b1 - b0))
+                            let yv = kr * r + kg * g + kb * b
+                            sumB += b - yv
+                            sumR += r - yv
                             n += 1
                             let d = dither[(ly & 3) * 4 + (lx & 3)]
-                            orow[lx] = Self.byte(outY + d)
+                            orow[lx] = Self.byte(16 + 219 * yv + d)
                         }
                     }
                     let d = dither[(cy & 3) * 4 + (cx & 3)]
-                    ou[cx] = Self.byte(sumB / n + d)
-                    ov[cx] = Self.byte(sumR / n - d)
+                    ou[cx] = Self.byte(128 + cbScale * sumB / n + d)
+                    ov[cx] = Self.byte(128 + crScale * sumR / n - d)
                 }
             }
+        }
         }
     }
 

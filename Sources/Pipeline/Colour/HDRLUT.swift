@@ -1,7 +1,10 @@
 import Synchronization
 
 /// `HDRToSDR` sampled on a 3D grid over the source's code values (Y' × Cb × Cr), built once per source
-/// description in double precision and stored as Float triples (output Y', Cb, Cr in 8-bit code units).
+/// description in double precision and stored as Float triples: √ of the tone-mapped linear BT.709 R, G, B
+/// (in [0, 1]; the kernel encodes them: gamma through a table, then the BT.709 matrix). √L is a compromise
+/// between linear light (the PQ/HLG curves make it bend too much between grid points) and the gamma-encoded
+/// output (infinitely steep at 0, where saturated colours have a channel).
 /// Immutable once built, so any number of threads may read it.
 final class HDRLUT: @unchecked Sendable {
     // @unchecked: `table` is written only in init and read-only afterwards; the buffer is owned here.
@@ -12,9 +15,9 @@ final class HDRLUT: @unchecked Sendable {
     let table: UnsafeMutablePointer<Float>
     let count: Int
 
-    /// 65 points on Y' (where PQ/HLG and the tone curve bend most), 33 on each chroma axis: 71 874 entries,
-    /// 0.86 MB; the interpolation error stays well below one 8-bit code (see HDRLUTTests).
-    init(_ chain: HDRToSDR, lumaPoints: Int = 65, chromaPoints: Int = 33) {
+    /// 65 points on each axis: 274 625 entries, 3.3 MB (33 on the chroma axes lost 10–15 % of the saturation
+    /// of colour bars to interpolation error; see HDRLUTTests for the error that remains).
+    init(_ chain: HDRToSDR, lumaPoints: Int = 65, chromaPoints: Int = 65) {
         self.chain = chain
         self.lumaPoints = lumaPoints
         self.chromaPoints = chromaPoints
@@ -27,8 +30,8 @@ final class HDRLUT: @unchecked Sendable {
                 let cb = Double(bi) / Double(chromaPoints - 1)
                 for ri in 0..<chromaPoints {
                     let cr = Double(ri) / Double(chromaPoints - 1)
-                    let out = chain.map(y: y, cb: cb, cr: cr)
-                    table[i] = Float(out.0); table[i + 1] = Float(out.1); table[i + 2] = Float(out.2)
+                    let out = chain.mapLinear(y: y, cb: cb, cr: cr)
+                    table[i] = Float(out.0.squareRoot()); table[i + 1] = Float(out.1.squareRoot()); table[i + 2] = Float(out.2.squareRoot())
                     i += 3
                 }
             }
@@ -37,7 +40,7 @@ final class HDRLUT: @unchecked Sendable {
 
     deinit { table.deallocate() }
 
-    /// Trilinear lookup at normalised code values (for tests and single pixels).
+    /// Trilinear lookup at normalised code values → output Y'CbCr in 8-bit code units (tests, single pixels).
     func lookup(y: Double, cb: Double, cr: Double) -> (Double, Double, Double) {
         func cell(_ v: Double, _ n: Int) -> (Int, Double) {
             let f = min(max(v, 0), 1) * Double(n - 1)
@@ -51,7 +54,7 @@ final class HDRLUT: @unchecked Sendable {
             let base = (((iy + dy) * chromaPoints + ib + db) * chromaPoints + ir + dr) * 3
             for k in 0..<3 { out[k] += w * Double(table[base + k]) }
         } } }
-        return (out[0], out[1], out[2])
+        return HDRToSDR.encode((out[0] * out[0], out[1] * out[1], out[2] * out[2]))
     }
 
     private static let cache = Mutex<[HDRToSDR: HDRLUT]>([:])

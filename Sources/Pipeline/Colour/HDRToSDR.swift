@@ -53,6 +53,21 @@ struct HDRToSDR: Hashable, Sendable {
     /// Normalised code values (code / (2^depth − 1)) → output Y', Cb, Cr in 8-bit limited-range code units
     /// (unrounded: the kernel dithers).
     func map(y: Double, cb: Double, cr: Double) -> (Double, Double, Double) {
+        Self.encode(mapLinear(y: y, cb: cb, cr: cr))
+    }
+
+    /// Linear BT.709 RGB in [0, 1] → BT.709 Y'CbCr, limited range, 8-bit code units (BT.1886 inverse EOTF).
+    static func encode(_ light: (Double, Double, Double)) -> (Double, Double, Double) {
+        let out = (TransferFunctions.bt1886Inverse(light.0), TransferFunctions.bt1886Inverse(light.1),
+                   TransferFunctions.bt1886Inverse(light.2))
+        let ycc = LumaCoefficients.bt709.ycbcr(out)
+        return (16 + 219 * ycc.y, 128 + 224 * ycc.cb, 128 + 224 * ycc.cr)
+    }
+
+    /// Normalised code values → tone-mapped linear BT.709 RGB in [0, 1]: what the LUT stores. Linear light
+    /// interpolates well where the gamma-encoded output would not: x^(1/2.4) is infinitely steep at 0, which is
+    /// exactly where saturated colours (one channel at 0) sit.
+    func mapLinear(y: Double, cb: Double, cr: Double) -> (Double, Double, Double) {
         let maxCode = Double((1 << bitDepth) - 1)
         let (yv, cbv, crv): (Double, Double, Double)
         if fullRange {
@@ -65,16 +80,15 @@ struct HDRToSDR: Hashable, Sendable {
             cbv = (cb * maxCode / unit - 128) / 224
             crv = (cr * maxCode / unit - 128) / 224
         }
-        let e = matrix.rgb(y: yv, cb: cbv, cr: crv)
-        let signal = (clamp01(e.0), clamp01(e.1), clamp01(e.2))
+        // R'G'B' outside [0, 1] (code combinations no valid picture has, but LUT grid points next to valid
+        // colours) go through the transfer functions' smooth extensions, not a clamp: a clamp would bend the
+        // function inside the cells that straddle the cube's edge and spoil the interpolation of saturated colours.
+        let signal = matrix.rgb(y: yv, cb: cbv, cr: crv)
         var light = linear(signal)
         if primaries == .bt2020 { light = Matrix3.bt2020ToBT709.apply(light) }
         light = compressGamut(light)
         light = toneMap(light)
-        let out = (TransferFunctions.bt1886Inverse(light.0), TransferFunctions.bt1886Inverse(light.1),
-                   TransferFunctions.bt1886Inverse(light.2))
-        let ycc = LumaCoefficients.bt709.ycbcr(out)
-        return (16 + 219 * ycc.y, 128 + 224 * ycc.cb, 128 + 224 * ycc.cr)
+        return (min(max(light.0, 0), 1), min(max(light.1, 0), 1), min(max(light.2, 0), 1))
     }
 
     /// Non-linear R'G'B' → linear light relative to reference white, in the source primaries.
@@ -82,13 +96,16 @@ struct HDRToSDR: Hashable, Sendable {
         switch transfer {
         case .pq:
             let w = Self.referenceWhite
-            return (TransferFunctions.pqToNits(e.0) / w, TransferFunctions.pqToNits(e.1) / w, TransferFunctions.pqToNits(e.2) / w)
+            func pq(_ v: Double) -> Double { Self.extended(v, TransferFunctions.pqToNits) / w }
+            return (pq(e.0), pq(e.1), pq(e.2))
         case .hlg:
-            let s = (TransferFunctions.hlgToScene(e.0), TransferFunctions.hlgToScene(e.1), TransferFunctions.hlgToScene(e.2))
+            func scene(_ v: Double) -> Double { Self.extended(v, TransferFunctions.hlgToScene) }
+            let s = (scene(e.0), scene(e.1), scene(e.2))
             let gamma = TransferFunctions.hlgGamma(peak: Self.hlgDisplayPeak)
             if hlgOOTF == .perChannel {
                 let g = Self.hlgDisplayPeak / Self.referenceWhite
-                return (g * pow(s.0, gamma), g * pow(s.1, gamma), g * pow(s.2, gamma))
+                func ootf(_ v: Double) -> Double { v < 0 ? -g * pow(-v, gamma) : g * pow(v, gamma) }
+                return (ootf(s.0), ootf(s.1), ootf(s.2))
             }
             // BT.2100: the OOTF works on scene luminance in the signal's own primaries.
             let k = primaries == .bt2020 ? LumaCoefficients.bt2020 : LumaCoefficients.bt709
@@ -134,5 +151,11 @@ struct HDRToSDR: Hashable, Sendable {
         return min(1, (b * b + 2 * b * j + j * j) / (b - a) * (x + a) / (x + b))
     }
 
-    private func clamp01(_ v: Double) -> Double { min(max(v, 0), 1) }
+    /// A transfer function defined on [0, 1], extended oddly below 0 and along its tangent above 1.
+    static func extended(_ v: Double, _ f: (Double) -> Double) -> Double {
+        if v < 0 { return -f(-v) }
+        if v <= 1 { return f(v) }
+        let h = 1e-4
+        return f(1) + (f(1) - f(1 - h)) / h * (v - 1)
+    }
 }
