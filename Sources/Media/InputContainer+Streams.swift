@@ -92,6 +92,10 @@ extension InputContainer {
             if fmt != .none { info.pixelFormat = fmt.name }
             if let n = av_color_range_name(par.pointee.color_range) { info.colorRange = String(cString: n) }
             if let n = av_color_space_name(par.pointee.color_space) { info.colorSpace = String(cString: n) }
+            if let n = av_color_transfer_name(par.pointee.color_trc) { info.colorTransfer = String(cString: n) }
+            if let n = av_color_primaries_name(par.pointee.color_primaries) { info.colorPrimaries = String(cString: n) }
+            let hdr = hdrMetadata(of: index)
+            if !hdr.isEmpty { info.hdr = hdr }
             info.fieldOrder = FieldOrder.name(par.pointee.field_order)
         case .audio:
             info.sampleRate = Int(par.pointee.sample_rate)

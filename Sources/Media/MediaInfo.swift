@@ -39,6 +39,11 @@ public struct StreamInfo: Codable, Sendable {
     public var pixelFormat: String?
     public var colorRange: String?
     public var colorSpace: String?
+    /// Transfer characteristics and colour primaries as FFmpeg names them ("smpte2084", "arib-std-b67", "bt2020").
+    public var colorTransfer: String?
+    public var colorPrimaries: String?
+    /// Mastering display / content light level metadata from the stream's side data, when present.
+    public var hdr: HDRMetadata?
     public var fieldOrder: String?
     public var isAttachedPicture: Bool
     // audio
@@ -53,6 +58,9 @@ public struct StreamInfo: Codable, Sendable {
         self.index = index; self.type = type; self.codec = codec; self.profile = profile; self.timeBase = timeBase
         self.duration = duration; self.bitRate = bitRate; self.frameCount = frameCount; self.isAttachedPicture = isAttachedPicture
     }
+
+    /// PQ or HLG when the stream says its transfer is one of them.
+    public var hdrTransfer: HDRTransfer? { HDRTransfer(name: colorTransfer) }
 
     /// Width and height as displayed: sample aspect and rotation applied.
     public var displaySize: (width: Int, height: Int)? {

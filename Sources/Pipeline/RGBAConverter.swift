@@ -3,16 +3,20 @@ import Media
 
 /// Converts decoded frames to upright RGBA images of a given geometry (sample aspect and rotation
 /// applied, the source's BT.601/BT.709 matrix used, limited range expanded to full).
+/// HDR frames (PQ/HLG) are first converted to BT.709 SDR as the renditions' frames are.
 /// Owns its scaler: one converter per thread.
 final class RGBAConverter {
     private var scaler: Scaler?
     private var key: Scaler.Key?
+    private lazy var toSDR = HDRConverter()
 
     func convert(_ frame: Frame, geometry g: Geometry) throws -> RGBAImage {
-        let source = try frame.cropped(x: g.crop.x, y: g.crop.y, width: g.crop.width, height: g.crop.height)
+        let picture = HDRConverter.isHDR(frame) ? try toSDR.convert(frame) : frame
+        let source = try picture.cropped(x: g.crop.x, y: g.crop.y, width: g.crop.width, height: g.crop.height)
         let sw = g.scaledWidth, sh = g.scaledHeight
         if scaler == nil || key?.srcWidth != source.width || key?.srcHeight != source.height || key?.srcFormat != source.pixelFormat
-            || key?.dstWidth != sw || key?.dstHeight != sh || key?.srcFullRange != source.isFullRange {
+            || key?.dstWidth != sw || key?.dstHeight != sh || key?.srcFullRange != source.isFullRange
+            || key?.srcColorSpace != Int32(source.colorSpace.rawValue) {
             scaler = try Scaler(srcWidth: source.width, srcHeight: source.height, srcFormat: source.pixelFormat,
                                 dstWidth: sw, dstHeight: sh, dstFormat: .rgba, algorithm: .bicubic,
                                 srcFullRange: source.isFullRange, srcColorSpace: source.colorSpace, dstFullRange: true)

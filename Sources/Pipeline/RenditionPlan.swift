@@ -65,10 +65,14 @@ struct OutputColor: Sendable {
     var primaries: AVColorPrimaries
     var transfer: AVColorTransferCharacteristic
 
+    static let bt709 = OutputColor(space: AVCOL_SPC_BT709, primaries: AVCOL_PRI_BT709, transfer: AVCOL_TRC_BT709)
+
     /// Keep the source's description (swscale keeps the matrix from YUV to YUV); an unspecified source
     /// is BT.601 below 720 lines and BT.709 from 720 up, as players assume.
     static func from(stream info: StreamInfo) -> OutputColor {
         let height = info.height ?? 720
+        // HDR sources are converted to BT.709 SDR before the renditions see them (HDRConverter).
+        if info.hdrTransfer != nil { return .bt709 }
         switch info.colorSpace {
         case "bt470bg", "smpte170m":
             return OutputColor(space: AVCOL_SPC_SMPTE170M, primaries: height >= 576 ? AVCOL_PRI_BT470BG : AVCOL_PRI_SMPTE170M, transfer: AVCOL_TRC_SMPTE170M)

@@ -28,6 +28,9 @@ final class SourceStage {
     private var previous: Frame?
     private var start: Double?
     private var lastTime: Double = 0
+    /// HDR (PQ/HLG) frames become BT.709 SDR here, once per source frame, before renditions and the tap.
+    private lazy var toSDR = HDRConverter(streamMetadata: input.hdrMetadata(of: videoIndex),
+                                          helperThreads: HDRConverter.helperThreads())
 
     init(input: InputContainer, videoIndex: Int, audio: AudioTrack?, runtimes: [RenditionRuntime],
          work: BoundedQueue<FrameCore.Work>, ordered: [ReorderQueue<FrameCore.Item>], counters: FrameCore.Counters,
@@ -132,7 +135,7 @@ final class SourceStage {
         lastTime = seconds
         let durationTicks = frame.durationTicks
         let duration: Double? = durationTicks > 0 ? Double(durationTicks) * timeBase.double : nil
-        let current = try frame.reference()
+        let current = HDRConverter.isHDR(frame) ? try toSDR.convert(frame) : try frame.reference()
         for i in runtimes.indices {
             let (repeats, take) = mappers[i].place(time: max(0, time), duration: duration)
             if let previous { for _ in 0..<repeats { try emit(previous, rendition: i) } }

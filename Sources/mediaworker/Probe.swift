@@ -9,7 +9,7 @@ struct Probe: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run() throws {
-        let info = try Fail.reporting { try InputContainer(path: file).info() }
+        let info = try Fail.reporting { try InputContainer(path: file).infoWithFrameHDRMetadata() }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

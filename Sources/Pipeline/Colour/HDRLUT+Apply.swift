@@ -1,0 +1,102 @@
+import Foundation
+
+/// The per-pixel half: 4:2:0 samples of 9 to 16 bits in, 8-bit 4:2:0 out.
+extension HDRLUT {
+    /// 4×4 ordered-dither thresholds (Bayer), in (−0.5, 0.5): added before rounding to 8 bits, so a smooth
+    /// 10-bit gradient becomes a pattern of neighbouring codes instead of flat steps.
+    static let bayer: [Float] = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5].map { (Float($0) + 0.5) / 16 - 0.5 }
+
+    struct Planes {
+        var y: UnsafePointer<UInt16>, u: UnsafePointer<UInt16>, v: UnsafePointer<UInt16>
+        /// Strides in samples (not bytes).
+        var yStride: Int, uStride: Int, vStride: Int
+    }
+    struct OutPlanes {
+        var y: UnsafeMutablePointer<UInt8>, u: UnsafeMutablePointer<UInt8>, v: UnsafeMutablePointer<UInt8>
+        var yStride: Int, uStride: Int, vStride: Int
+    }
+
+    /// The BT.1886 inverse EOTF, L^(1/2.4), tabulated over t = √L (4096 steps, interpolated): indexing by √L
+    /// gives the steep start of the curve fine steps (the first step is 0.2 of an 8-bit code).
+    static let gammaSteps = 4096
+    static let gammaTable: [Float] = (0...gammaSteps + 1).map { i in
+        let t = min(1, Double(i) / Double(gammaSteps))
+        return Float(pow(t * t, 1 / 2.4))
+    }
+
+    /// Convert chroma rows `rows` (each covering two luma rows) of a `width`×`height` 4:2:0 picture. The
+    /// chroma cell and its four weights are shared by the 2×2 luma block; each luma sample interpolates its
+    /// own Y' cell to √R, √G, √B, encodes them (gamma table, BT.709 matrix); the block's output chroma is
+    /// the mean of its four samples' chroma.
+    func apply(_ src: Planes, _ dst: OutPlanes, width: Int, height: Int, depth: Int, rows: Range<Int>) {
+        let nY = lumaPoints, nC = chromaPoints
+        let scaleY = Float(nY - 1) / Float((1 << depth) - 1)
+        let scaleC = Float(nC - 1) / Float((1 << depth) - 1)
+        let maxCode = UInt16((1 << depth) - 1)
+        let planeStride = nC * nC * 3
+        let rowStride = nC * 3
+        let t = UnsafePointer(table)
+        let chromaWidth = (width + 1) / 2
+        let steps = Float(Self.gammaSteps)
+        // BT.709 Y'CbCr, limited range, 8-bit: Y = 16 + 219·Y', Cb = 128 + 224·(B' − Y')/1.8556, Cr likewise.
+        let kr: Float = 0.2126, kb: Float = 0.0722, kg: Float = 1 - 0.2126 - 0.0722
+        let cbScale: Float = 224 / 1.8556, crScale: Float = 224 / 1.5748
+        Self.bayer.withUnsafeBufferPointer { dither in
+        Self.gammaTable.withUnsafeBufferPointer { gamma in
+            @inline(__always) func encode(_ l: Float) -> Float {
+                let f = max(l, 0) * steps   // the LUT holds √L already
+                let i = min(Int(f), Self.gammaSteps)
+                let w = f - Float(i)
+                return gamma[i] + w * (gamma[i + 1] - gamma[i])
+            }
+            for cy in rows {
+                let u = src.u + cy * src.uStride, v = src.v + cy * src.vStride
+                let ou = dst.u + cy * dst.uStride, ov = dst.v + cy * dst.vStride
+                let rowsInBlock = min(2, height - 2 * cy)
+                for cx in 0..<chromaWidth {
+                    let fb = Float(min(u[cx], maxCode)) * scaleC, fr = Float(min(v[cx], maxCode)) * scaleC
+                    let ib = min(Int(fb), nC - 2), ir = min(Int(fr), nC - 2)
+                    let wb = fb - Float(ib), wr = fr - Float(ir)
+                    let w00 = (1 - wb) * (1 - wr), w01 = (1 - wb) * wr, w10 = wb * (1 - wr), w11 = wb * wr
+                    let o00 = ib * rowStride + ir * 3, o01 = o00 + 3, o10 = o00 + rowStride, o11 = o10 + 3
+                    var sumB: Float = 0, sumR: Float = 0, n: Float = 0
+                    let colsInBlock = min(2, width - 2 * cx)
+                    for dy in 0..<rowsInBlock {
+                        let ly = 2 * cy + dy
+                        let yrow = src.y + ly * src.yStride
+                        let orow = dst.y + ly * dst.yStride
+                        for dx in 0..<colsInBlock {
+                            let lx = 2 * cx + dx
+                            let fy = Float(min(yrow[lx], maxCode)) * scaleY
+                            let iy = min(Int(fy), nY - 2)
+                            let wy = fy - Float(iy)
+                            let p0 = t + iy * planeStride, p1 = p0 + planeStride
+                            @inline(__always) func at(_ p: UnsafePointer<Float>, _ k: Int) -> Float {
+                                w00 * p[o00 + k] + w01 * p[o01 + k] + w10 * p[o10 + k] + w11 * p[o11 + k]
+                            }
+                            let r0 = at(p0, 0), r1 = at(p1, 0)
+                            let g0 = at(p0, 1), g1 = at(p1, 1)
+                            let b0 = at(p0, 2), b1 = at(p1, 2)
+                            let r = encode(r0 + wy * (r1 - r0)), g = encode(g0 + wy * (g1 - g0)), b = encode(b0 + wy * (b1 - b0))
+                            let yv = kr * r + kg * g + kb * b
+                            sumB += b - yv
+                            sumR += r - yv
+                            n += 1
+                            let d = dither[(ly & 3) * 4 + (lx & 3)]
+                            orow[lx] = Self.byte(16 + 219 * yv + d)
+                        }
+                    }
+                    let d = dither[(cy & 3) * 4 + (cx & 3)]
+                    ou[cx] = Self.byte(128 + cbScale * sumB / n + d)
+                    ov[cx] = Self.byte(128 + crScale * sumR / n - d)
+                }
+            }
+        }
+        }
+    }
+
+    @inline(__always) static func byte(_ v: Float) -> UInt8 {
+        let r = v + 0.5
+        return r <= 0 ? 0 : r >= 255 ? 255 : UInt8(r)
+    }
+}
