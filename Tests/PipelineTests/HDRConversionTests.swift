@@ -34,9 +34,9 @@ import Testing
     @Test(arguments: Source.allCases)
     func renditionAndThumbnailAreBT709AndMatchTheSDRPicture(_ source: Source) throws {
         let out = HDRFixtures.dir.appendingPathComponent("out-\(source)-\(UUID().uuidString.prefix(4))").path
-        let result = try JobRunner.run(try Self.job(source.path, renditions: true), outputDirectory: out, options: CoreOptions())
+        let result = try JobRunner.run(try Self.job(source.path, renditions: true), outputDirectory: out, options: CoreOptions(), platforms: .none)
         let sdrOut = HDRFixtures.dir.appendingPathComponent("out-sdr-\(UUID().uuidString.prefix(4))").path
-        let sdrResult = try JobRunner.run(try Self.job(HDRFixtures.sdr, renditions: true), outputDirectory: sdrOut, options: CoreOptions())
+        let sdrResult = try JobRunner.run(try Self.job(HDRFixtures.sdr, renditions: true), outputDirectory: sdrOut, options: CoreOptions(), platforms: .none)
 
         let video = try #require(result.outputs.first { $0.kind == "video" })
         #expect(try Self.ffprobeColour(out + "/" + video.path) == "yuv420p,bt709,bt709,bt709")
@@ -83,7 +83,7 @@ import Testing
         let a = HDRFixtures.saturationAndLuma(try PNG.read(path: single))
 
         let out = HDRFixtures.dir.appendingPathComponent("thumbs-\(source)-\(UUID().uuidString.prefix(4))").path
-        let result = try JobRunner.run(try Self.job(source.path, renditions: false), outputDirectory: out, options: CoreOptions())
+        let result = try JobRunner.run(try Self.job(source.path, renditions: false), outputDirectory: out, options: CoreOptions(), platforms: .none)
         let thumb = try #require(result.outputs.first { $0.kind == "thumbnail" })
         let b = HDRFixtures.saturationAndLuma(try PNG.read(path: out + "/" + thumb.path))
         print(String(format: "HDR %@ thumbnail command: saturation ratio %.3f luma ratio %.3f; thumbnails-only pass: %.3f / %.3f",
