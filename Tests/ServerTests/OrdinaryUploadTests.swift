@@ -131,7 +131,9 @@ struct OrdinaryUploadTests {
             #expect(error.contains("refused before encoding") && error.contains("story: instagram-reels duration: 2.0"), "\(error)")
             let record = try #require(try await harness.queue.attempts(jobID: strict).first)
             let attemptSeconds = try #require(record.endedAt).timeIntervalSince(record.startedAt)
-            #expect(attemptSeconds < 1, "the strict attempt took \(attemptSeconds) s")
+            // Before encoding: the attempt reported no frame at all (its progress never moved). How long it took is
+            // printed, not asserted (about 0.2 s on an idle machine; a loaded one stretches the process start).
+            #expect((record.progress ?? 0) == 0, "the strict attempt encoded frames: progress \(record.progress ?? 0)")
             #expect(record.logTail?.contains("platform finding: story: instagram-reels duration") == true, "\(record.logTail ?? "")")
             #expect(!FileManager.default.fileExists(atPath: harness.outputRoot + "/" + strict), "a failed job publishes nothing")
             print("ordinary uploads: strict attempt ended in \(String(format: "%.3f", attemptSeconds)) s (\(error))")
