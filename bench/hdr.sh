@@ -18,8 +18,9 @@ SDR=$(bench_input sdr-hevc10-1080p.mp4 "${SRC[@]}" \
   -vf "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p10le" "${X265[@]}" \
   -x265-params "log-level=error:colorprim=bt709:transfer=bt709:colormatrix=bt709" \
   -color_primaries bt709 -color_trc bt709 -colorspace bt709)
-HLG=$(bench_input hlg-hevc10-1080p.mp4 "${SRC[@]}" \
-  -vf "scale=out_color_matrix=bt709:out_range=tv,zscale=tin=bt709:min=bt709:pin=bt709:t=linear:npl=100,format=gbrpf32le,zscale=p=2020:t=arib-std-b67:m=2020_ncl:r=tv,format=yuv420p10le" \
+# The HLG clip is made from the SDR one (its tags tell zscale where it starts), as the HDR tests do.
+HLG=$(bench_input hlg-hevc10-1080p.mp4 -i "$SDR" \
+  -vf "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=2020:t=arib-std-b67:m=2020_ncl:r=tv,format=yuv420p10le" \
   "${X265[@]}" -x265-params "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc" \
   -color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc)
 

@@ -61,6 +61,14 @@ extension HDRLUT {
                     let o00 = ib * rowStride + ir * 3, o01 = o00 + 3, o10 = o00 + rowStride, o11 = o10 + 3
                     var sumB: Float = 0, sumR: Float = 0, n: Float = 0
                     let colsInBlock = min(2, width - 2 * cx)
+                    @inline(__always) func at(_ p: UnsafePointer<Float>, _ k: Int) -> Float {
+                        w00 * p[o00 + k] + w01 * p[o01 + k] + w10 * p[o10 + k] + w11 * p[o11 + k]
+                    }
+                    // The block's four samples share the chroma cell and mostly the Y' cell too: the chroma-bilinear
+                    // values on the two Y' planes of the last cell are kept and reused (the same numbers, far
+                    // fewer table reads: 4 × 24 reads become 24 in a smooth block).
+                    var cachedIy = -2
+                    var r0: Float = 0, g0: Float = 0, b0: Float = 0, r1: Float = 0, g1: Float = 0, b1: Float = 0
                     for dy in 0..<rowsInBlock {
                         let ly = 2 * cy + dy
                         let yrow = src.y + ly * src.yStride
@@ -70,13 +78,25 @@ extension HDRLUT {
                             let fy = Float(min(yrow[lx], maxCode)) * scaleY
                             let iy = min(Int(fy), nY - 2)
                             let wy = fy - Float(iy)
-                            let p0 = t + iy * planeStride, p1 = p0 + planeStride
-                            @inline(__always) func at(_ p: UnsafePointer<Float>, _ k: Int) -> Float {
-                                w00 * p[o00 + k] + w01 * p[o01 + k] + w10 * p[o10 + k] + w11 * p[o11 + k]
+                            if iy != cachedIy {
+                                let p1 = t + (iy + 1) * planeStride
+                                if iy == cachedIy + 1 {
+                                    r0 = r1; g0 = g1; b0 = b1
+                                } else {
+                                    let p0 = p1 - planeStride
+                                    if iy == cachedIy - 1 {
+                                        r1 = r0; g1 = g0; b1 = b0
+                                        r0 = at(p0, 0); g0 = at(p0, 1); b0 = at(p0, 2)
+                                        cachedIy = iy
+                                    } else {
+                                        r0 = at(p0, 0); g0 = at(p0, 1); b0 = at(p0, 2)
+                                    }
+                                }
+                                if cachedIy != iy {
+                                    r1 = at(p1, 0); g1 = at(p1, 1); b1 = at(p1, 2)
+                                    cachedIy = iy
+                                }
                             }
-                            let r0 = at(p0, 0), r1 = at(p1, 0)
-                            let g0 = at(p0, 1), g1 = at(p1, 1)
-                            let b0 = at(p0, 2), b1 = at(p1, 2)
                             let r = encode(r0 + wy * (r1 - r0)), g = encode(g0 + wy * (g1 - g0)), b = encode(b0 + wy * (b1 - b0))
                             let yv = kr * r + kg * g + kb * b
                             sumB += b - yv
