@@ -14,6 +14,9 @@ final class HDRLUT: @unchecked Sendable {
     let chromaPoints: Int
     let table: UnsafeMutablePointer<Float>
     let count: Int
+    /// The output luma at each grid point, exact (16 + 219·Y', 8-bit code units): the kernel interpolates it
+    /// for every luma sample, and decodes the √L triples only once per 2×2 block, for its chroma.
+    let lumaTable: UnsafeMutablePointer<Float>
 
     /// 65 points on each axis: 274 625 entries, 3.3 MB (33 on the chroma axes lost 10–15 % of the saturation
     /// of colour bars to interpolation error; see HDRLUTTests for the error that remains).
@@ -23,6 +26,7 @@ final class HDRLUT: @unchecked Sendable {
         self.chromaPoints = chromaPoints
         count = lumaPoints * chromaPoints * chromaPoints * 3
         table = .allocate(capacity: count)
+        lumaTable = .allocate(capacity: count / 3)
         var i = 0
         for yi in 0..<lumaPoints {
             let y = Double(yi) / Double(lumaPoints - 1)
@@ -32,13 +36,17 @@ final class HDRLUT: @unchecked Sendable {
                     let cr = Double(ri) / Double(chromaPoints - 1)
                     let out = chain.mapLinear(y: y, cb: cb, cr: cr)
                     table[i] = Float(out.0.squareRoot()); table[i + 1] = Float(out.1.squareRoot()); table[i + 2] = Float(out.2.squareRoot())
+                    lumaTable[i / 3] = Float(HDRToSDR.encode(out).0)
                     i += 3
                 }
             }
         }
     }
 
-    deinit { table.deallocate() }
+    deinit {
+        table.deallocate()
+        lumaTable.deallocate()
+    }
 
     /// Trilinear lookup at normalised code values → output Y'CbCr in 8-bit code units (tests, single pixels).
     func lookup(y: Double, cb: Double, cr: Double) -> (Double, Double, Double) {
