@@ -53,6 +53,12 @@ extension HDRLUT {
                 let w = f - Float(i)
                 return gamma[i] + w * (gamma[i + 1] - gamma[i])
             }
+            // Per chroma row: the blocks' chroma cells and weights first, then each luma row in one straight
+            // pass (sequential reads and writes, no data-dependent branch), then the blocks' chroma.
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: chromaWidth)
+            let weights = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: chromaWidth)
+            let sums = UnsafeMutablePointer<Float>.allocate(capacity: chromaWidth)
+            defer { cells.deallocate(); weights.deallocate(); sums.deallocate() }
             for cy in rows {
                 let u = src.u + cy * src.uStride, v = src.v + cy * src.vStride
                 let ou = dst.u + cy * dst.uStride, ov = dst.v + cy * dst.vStride
@@ -61,45 +67,39 @@ extension HDRLUT {
                     let fb = Float(min(u[cx], maxCode)) * scaleC, fr = Float(min(v[cx], maxCode)) * scaleC
                     let ib = min(Int(fb), nC - 2), ir = min(Int(fr), nC - 2)
                     let wb = fb - Float(ib), wr = fr - Float(ir)
-                    let w00 = (1 - wb) * (1 - wr), w01 = (1 - wb) * wr, w10 = wb * (1 - wr), w11 = wb * wr
-                    let c00 = ib * nC + ir, c01 = c00 + 1, c10 = c00 + nC, c11 = c10 + 1
-                    @inline(__always) func luma(_ plane: Int) -> Float {
-                        let p = lt + plane * lumaPlane
-                        return w00 * p[c00] + w01 * p[c01] + w10 * p[c10] + w11 * p[c11]
+                    cells[cx] = ib * nC + ir
+                    weights[cx] = SIMD4((1 - wb) * (1 - wr), (1 - wb) * wr, wb * (1 - wr), wb * wr)
+                    sums[cx] = 0
+                }
+                for dy in 0..<rowsInBlock {
+                    let ly = 2 * cy + dy
+                    let yrow = src.y + ly * src.yStride
+                    let orow = dst.y + ly * dst.yStride
+                    let drow = dither.baseAddress! + (ly & 3) * 4
+                    for lx in 0..<width {
+                        let cx = lx >> 1
+                        let fy = Float(min(yrow[lx], maxCode)) * scaleY
+                        let iy = min(Int(fy), nY - 2)
+                        let wy = fy - Float(iy)
+                        let w = weights[cx]
+                        let p0 = lt + iy * lumaPlane + cells[cx], p1 = p0 + lumaPlane
+                        let l0 = w.x * p0[0] + w.y * p0[1] + w.z * p0[nC] + w.w * p0[nC + 1]
+                        let l1 = w.x * p1[0] + w.y * p1[1] + w.z * p1[nC] + w.w * p1[nC + 1]
+                        sums[cx] += fy
+                        orow[lx] = Self.byte(l0 + wy * (l1 - l0) + drow[lx & 3])
                     }
-                    // The luma on the two planes of the last Y' cell, reused by the block's other samples.
-                    var cachedIy = -2
-                    var l0: Float = 0, l1: Float = 0
-                    var sumFy: Float = 0, n: Float = 0
-                    let colsInBlock = min(2, width - 2 * cx)
-                    for dy in 0..<rowsInBlock {
-                        let ly = 2 * cy + dy
-                        let yrow = src.y + ly * src.yStride
-                        let orow = dst.y + ly * dst.yStride
-                        for dx in 0..<colsInBlock {
-                            let lx = 2 * cx + dx
-                            let fy = Float(min(yrow[lx], maxCode)) * scaleY
-                            let iy = min(Int(fy), nY - 2)
-                            let wy = fy - Float(iy)
-                            if iy != cachedIy {
-                                if iy == cachedIy + 1 { l0 = l1 } else { l0 = luma(iy) }
-                                l1 = luma(iy + 1)
-                                cachedIy = iy
-                            }
-                            sumFy += fy
-                            n += 1
-                            let d = dither[(ly & 3) * 4 + (lx & 3)]
-                            orow[lx] = Self.byte(l0 + wy * (l1 - l0) + d)
-                        }
-                    }
+                }
+                for cx in 0..<chromaWidth {
                     // Chroma: the colour at the block's mean Y'.
-                    let fy = min(sumFy / n, lastCell)
+                    let n = Float(rowsInBlock * min(2, width - 2 * cx))
+                    let fy = min(sums[cx] / n, lastCell)
                     let iy = min(Int(fy), nY - 2)
                     let wy = fy - Float(iy)
-                    let o00 = c00 * 3, o01 = c01 * 3, o10 = c10 * 3, o11 = c11 * 3
+                    let w = weights[cx]
+                    let o00 = cells[cx] * 3, o01 = o00 + 3, o10 = o00 + rowStride, o11 = o10 + 3
                     let p0 = t + iy * planeStride, p1 = p0 + planeStride
                     @inline(__always) func at(_ p: UnsafePointer<Float>, _ k: Int) -> Float {
-                        w00 * p[o00 + k] + w01 * p[o01 + k] + w10 * p[o10 + k] + w11 * p[o11 + k]
+                        w.x * p[o00 + k] + w.y * p[o01 + k] + w.z * p[o10 + k] + w.w * p[o11 + k]
                     }
                     let r0 = at(p0, 0), r1 = at(p1, 0), g0 = at(p0, 1), g1 = at(p1, 1), b0 = at(p0, 2), b1 = at(p1, 2)
                     let r = encode(r0 + wy * (r1 - r0)), g = encode(g0 + wy * (g1 - g0)), b = encode(b0 + wy * (b1 - b0))
