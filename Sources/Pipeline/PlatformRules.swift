@@ -26,6 +26,11 @@ public struct PlatformFinding: Codable, Sendable, Equatable {
         self.violations = violations
     }
 
+    /// An outputs table's cell: "instagram-reels: ok" or "x: 1 finding".
+    public var cell: String {
+        ok ? "\(name): ok" : "\(name): \(violations.count) finding\(violations.count == 1 ? "" : "s")"
+    }
+
     /// "instagram-reels: ok" or "instagram-reels duration: 2.000 s, allowed 3–900 s; …".
     public var summary: String {
         ok ? "\(name): ok" : violations.map { "\(name) \($0.rule): \($0.message)" }.joined(separator: "; ")

@@ -68,7 +68,7 @@ extension Dashboard {
             ["url": url(o), "file": o.path, "kind": o.kind, "size": Self.bytes(o.bytes),
              "picture": o.width.flatMap { w in o.height.map { "\(w)×\($0)" } } ?? "",
              "duration": o.duration.map { String(format: "%.2f s", $0) } ?? "", "sha256": o.sha256,
-             "shortHash": String(o.sha256.prefix(12)), "platform": Self.platformCell(o.platform)]
+             "shortHash": String(o.sha256.prefix(12)), "platform": o.platform?.cell ?? ""]
         }
         context["hasOutputs"] = !files.isEmpty
         let findings = files.compactMap { o -> [String: Any]? in
@@ -111,12 +111,6 @@ extension Dashboard {
             "canRetryFromList": [.failed, .dead, .cancelled].contains(job.state),
             "retryLabel": job.state == .succeeded ? "Run again" : "Retry",
         ]
-    }
-
-    /// The outputs table's platform cell: "instagram-reels: ok", "x: 1 finding", or empty.
-    static func platformCell(_ p: PlatformFinding?) -> String {
-        guard let p else { return "" }
-        return p.ok ? "\(p.name): ok" : "\(p.name): \(p.violations.count) finding\(p.violations.count == 1 ? "" : "s")"
     }
 
     static func specField(_ spec: String, _ name: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Queue
 
 /// JSON shapes of jobs and attempts for `--json` (snake_case, ISO 8601 dates).
@@ -57,21 +58,18 @@ enum JobText {
                 lines += tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "  " + $0 }
             }
         }
-        if let result = job.result, let object = try? JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
-           let outputs = object["outputs"] as? [[String: Any]] {
+        if let result = job.result, let decoded = try? JSONDecoder().decode(JobResult.self, from: Data(result.utf8)) {
+            let outputs = decoded.outputs
             lines.append("")
             lines.append(Table.render(
                 header: ["OUTPUT", "KIND", "PATH", "BYTES", "SIZE", "PLATFORM"],
                 rows: outputs.map { o in
-                    let size = (o["width"] as? Int).flatMap { w in (o["height"] as? Int).map { "\(w)×\($0)" } } ?? ""
-                    return [o["name"] as? String ?? "", o["kind"] as? String ?? "", o["path"] as? String ?? "",
-                            (o["bytes"] as? Int).map(String.init) ?? "", size, platformCell(o["platform"])]
+                    let size = o.width.flatMap { w in o.height.map { "\(w)×\($0)" } } ?? ""
+                    return [o.name, o.kind, o.path, String(o.bytes), size, o.platform?.cell ?? ""]
                 }))
             let findings = outputs.flatMap { o -> [String] in
-                guard let p = o["platform"] as? [String: Any], p["ok"] as? Bool == false else { return [] }
-                return (p["violations"] as? [[String: Any]] ?? []).map { v in
-                    "  \(o["name"] as? String ?? ""): \(p["name"] as? String ?? "") \(v["rule"] as? String ?? ""): \(v["message"] as? String ?? "")"
-                }
+                guard let p = o.platform, !p.ok else { return [] }
+                return RenditionFinding(rendition: o.name, finding: p).lines.map { "  " + $0 }
             }
             if !findings.isEmpty {
                 lines.append("")
@@ -80,16 +78,6 @@ enum JobText {
             }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension JobText {
-    /// `instagram-reels: ok`, `x: 1 finding`, or empty for an output that names no platform.
-    static func platformCell(_ value: Any?) -> String {
-        guard let p = value as? [String: Any], let name = p["name"] as? String else { return "" }
-        if p["ok"] as? Bool == true { return "\(name): ok" }
-        let n = (p["violations"] as? [Any])?.count ?? 0
-        return "\(name): \(n) finding\(n == 1 ? "" : "s")"
     }
 }
 

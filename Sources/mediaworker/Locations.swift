@@ -1,4 +1,5 @@
 import Foundation
+import Worker
 
 /// The folders every command agrees on, so `serve`, `work` and `jobs` started apart with no flags cooperate:
 /// a flag, else its environment variable, else one default.
@@ -30,7 +31,7 @@ enum Locations {
     /// belongs to (`<prefix>/share/mediaworker/jobs` or `<prefix>/jobs`, where the binary is `<prefix>/bin/…`
     /// or `<prefix>/…`), then `./jobs`. Found from any working directory once installed.
     static func jobsDirectory(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                              executable: String = Locations.executablePath()) -> String {
+                              executable: String = WorkerConfiguration.currentExecutable()) -> String {
         if let flag { return flag }
         if let value = nonEmpty(environment[jobsDirectoryVariable]) { return value }
         for candidate in installedJobsDirectories(executable: executable) where isDirectory(candidate) {
@@ -49,10 +50,6 @@ enum Locations {
             prefix.appendingPathComponent("share/mediaworker/jobs").path,
             prefix.appendingPathComponent("jobs").path,
         ]
-    }
-
-    static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -68,6 +68,20 @@ enum HDRFixtures {
          "-color_primaries", "bt2020", "-color_trc", transfer, "-colorspace", "bt2020nc", out]
     }
 
+    /// The first decoded frame of a clip.
+    static func firstFrame(_ path: String) throws -> Frame {
+        let input = try InputContainer(path: path)
+        let decoder = try Decoder(input: input, stream: try input.requireVideoStream())
+        let packet = try Packet(), frame = try Frame()
+        while try input.read(into: packet) {
+            _ = try decoder.send(packet)
+            if try decoder.receive(into: frame) == .frame { return frame }
+        }
+        try decoder.send(nil)
+        guard try decoder.receive(into: frame) == .frame else { throw ToolFailure(description: "no frame in \(path)") }
+        return frame
+    }
+
     static func make(_ name: String, _ args: (String) -> [String]) -> String {
         let out = dir.appendingPathComponent(name).path
         _ = try! run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"] + args(out))

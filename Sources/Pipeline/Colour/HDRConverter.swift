@@ -12,8 +12,6 @@ final class HDRConverter {
     private var lut: HDRLUT?
     private var output: FramePool?
     private var prep: (scaler: Scaler, frame: Frame)?
-    /// Frames converted so far.
-    private(set) var converted = 0
 
     /// - Parameters:
     ///   - streamMetadata: mastering display / content light level from the container, used before any the
@@ -32,12 +30,6 @@ final class HDRConverter {
 
     /// Whether a frame is HDR (PQ or HLG transfer) and so would be converted.
     static func isHDR(_ frame: Frame) -> Bool { frame.hdrTransfer != nil }
-
-    /// The SDR frame for `frame`: a new reference to it when it is SDR already, else the converted frame.
-    func sdr(_ frame: Frame) throws -> Frame {
-        guard Self.isHDR(frame) else { return try frame.reference() }
-        return try convert(frame)
-    }
 
     /// Convert an HDR frame to yuv420p BT.709 limited range (timestamps and aspect kept, HDR side data dropped).
     func convert(_ frame: Frame) throws -> Frame {
@@ -70,7 +62,6 @@ final class HDRConverter {
             lut.apply(src, dst, width: width, height: height, depth: depth, rows: r0..<r1)
         }
         withExtendedLifetime(source) {}
-        converted += 1
         return out
     }
 

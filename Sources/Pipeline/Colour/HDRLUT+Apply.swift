@@ -111,7 +111,6 @@ extension HDRLUT {
             }
         }
         }
-        _ = rowStride
     }
 
     @inline(__always) static func byte(_ v: Float) -> UInt8 {
