@@ -81,4 +81,55 @@ import Testing
         #expect(mean < 0.75)
         #expect(p99 < 10)
     }
+
+    /// The per-pixel kernel on a picture with odd width and height (blocks cut by the right and bottom edges)
+    /// and padded strides: each 2×2 block is one flat colour, so every output sample must be the LUT's answer
+    /// for that colour (`lookup`, which interpolates the same grid; within the ±½ dither and the kernel's
+    /// luma, interpolated from the exact luma of the grid points), the cut blocks' included, and nothing
+    /// outside the picture is written.
+    @Test func kernelConvertsEveryBlockOfAnOddSizedPicture() {
+        let chain = Self.chains[0]
+        let lut = HDRLUT(chain)
+        let width = 7, height = 5, cw = 4, ch = 3
+        let yStride = 9, cStride = 6, oyStride = 10, ocStride = 7
+        var ySrc = [UInt16](repeating: 0, count: yStride * height)
+        var uSrc = [UInt16](repeating: 0, count: cStride * ch), vSrc = uSrc
+        var colours: [(Double, Double, Double)] = []
+        var rng = SystemRandomNumberGenerator()
+        while colours.count < cw * ch {
+            let y = Double(Int.random(in: 64...940, using: &rng)), cb = Double(Int.random(in: 64...960, using: &rng))
+            let cr = Double(Int.random(in: 64...960, using: &rng))
+            let rgb = LumaCoefficients.bt2020.rgb(y: (y - 64) / 876, cb: (cb - 512) / 896, cr: (cr - 512) / 896)
+            guard [rgb.0, rgb.1, rgb.2].allSatisfy({ (0.05...0.95).contains($0) }) else { continue }
+            colours.append((y, cb, cr))
+        }
+        for cy in 0..<ch { for cx in 0..<cw {
+            let c = colours[cy * cw + cx]
+            uSrc[cy * cStride + cx] = UInt16(c.1); vSrc[cy * cStride + cx] = UInt16(c.2)
+            for y in 2 * cy..<min(2 * cy + 2, height) { for x in 2 * cx..<min(2 * cx + 2, width) { ySrc[y * yStride + x] = UInt16(c.0) } }
+        } }
+        let sentinel: UInt8 = 0xA5
+        var yOut = [UInt8](repeating: sentinel, count: oyStride * height)
+        var uOut = [UInt8](repeating: sentinel, count: ocStride * ch), vOut = uOut
+        ySrc.withUnsafeBufferPointer { y in uSrc.withUnsafeBufferPointer { u in vSrc.withUnsafeBufferPointer { v in
+        yOut.withUnsafeMutableBufferPointer { oy in uOut.withUnsafeMutableBufferPointer { ou in vOut.withUnsafeMutableBufferPointer { ov in
+            let src = HDRLUT.Planes(y: y.baseAddress!, u: u.baseAddress!, v: v.baseAddress!, yStride: yStride, uStride: cStride, vStride: cStride)
+            let dst = HDRLUT.OutPlanes(y: oy.baseAddress!, u: ou.baseAddress!, v: ov.baseAddress!,
+                                       yStride: oyStride, uStride: ocStride, vStride: ocStride)
+            // In two bands, as the converter's helper threads would.
+            lut.apply(src, dst, width: width, height: height, depth: 10, rows: 0..<1)
+            lut.apply(src, dst, width: width, height: height, depth: 10, rows: 1..<ch)
+        } } } } } }
+        for cy in 0..<ch { for cx in 0..<cw {
+            let c = colours[cy * cw + cx]
+            let want = lut.lookup(y: c.0 / 1023, cb: c.1 / 1023, cr: c.2 / 1023)
+            for y in 2 * cy..<min(2 * cy + 2, height) { for x in 2 * cx..<min(2 * cx + 2, width) {
+                #expect(abs(Double(yOut[y * oyStride + x]) - want.0) <= 2, "luma at \(x),\(y)")
+            } }
+            #expect(abs(Double(uOut[cy * ocStride + cx]) - want.1) <= 1.5, "Cb of block \(cx),\(cy)")
+            #expect(abs(Double(vOut[cy * ocStride + cx]) - want.2) <= 1.5, "Cr of block \(cx),\(cy)")
+        } }
+        for y in 0..<height { for x in width..<oyStride { #expect(yOut[y * oyStride + x] == sentinel) } }
+        for cy in 0..<ch { for x in cw..<ocStride { #expect(uOut[cy * ocStride + x] == sentinel && vOut[cy * ocStride + x] == sentinel) } }
+    }
 }

@@ -7,7 +7,8 @@ import Synchronization
 /// output (infinitely steep at 0, where saturated colours have a channel).
 /// Immutable once built, so any number of threads may read it.
 final class HDRLUT: @unchecked Sendable {
-    // @unchecked: `table` is written only in init and read-only afterwards; the buffer is owned here.
+    // @unchecked: `table` and `lumaTable` are written only in init and read-only afterwards; the per-depth
+    // axis tables are made under `axes`' lock and never changed after; every buffer is owned here.
     let chain: HDRToSDR
     /// Grid points along Y' and along each chroma axis.
     let lumaPoints: Int
@@ -46,7 +47,40 @@ final class HDRLUT: @unchecked Sendable {
     deinit {
         table.deallocate()
         lumaTable.deallocate()
+        axes.withLock { for a in $0.values { a.deallocate() } }
     }
+
+    /// Per code value of a `depth`-bit source (2^depth entries, built on first use for each depth and axis
+    /// size, kept with the LUT): the code's position on an axis of `points` grid points, its cell (the lower
+    /// grid point, at most `points − 2`) and its weight within the cell — what the kernel would otherwise
+    /// compute, with a range-checked float-to-integer conversion, for every sample.
+    func axis(depth: Int, points: Int) -> (positions: UnsafePointer<Float>, cells: UnsafePointer<Int32>, weights: UnsafePointer<Float>) {
+        let a = axes.withLock { axes in
+            if let a = axes[AxisKey(depth: depth, points: points)] { return a }
+            let a = Axis(depth: depth, points: points)
+            axes[AxisKey(depth: depth, points: points)] = a
+            return a
+        }
+        return (UnsafePointer(a.positions), UnsafePointer(a.cells), UnsafePointer(a.weights))
+    }
+
+    private struct AxisKey: Hashable { var depth: Int, points: Int }
+    private struct Axis {
+        let positions: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Int32>, weights: UnsafeMutablePointer<Float>
+        init(depth: Int, points: Int) {
+            let codes = 1 << depth
+            positions = .allocate(capacity: codes); cells = .allocate(capacity: codes); weights = .allocate(capacity: codes)
+            let scale = Float(points - 1) / Float(codes - 1)
+            for code in 0..<codes {
+                let f = Float(code) * scale
+                let i = min(Int(f), points - 2)
+                positions[code] = f; cells[code] = Int32(i); weights[code] = f - Float(i)
+            }
+        }
+        func deallocate() { positions.deallocate(); cells.deallocate(); weights.deallocate() }
+    }
+    /// Written under the lock only; an entry, once made, is never changed or freed before the LUT is.
+    private let axes = Mutex<[AxisKey: Axis]>([:])
 
     /// Trilinear lookup at normalised code values → output Y'CbCr in 8-bit code units (tests, single pixels).
     func lookup(y: Double, cb: Double, cr: Double) -> (Double, Double, Double) {
