@@ -38,10 +38,12 @@ let package = Package(
         // fork/exec with a parent-death signal and limits, and renameat2: calls Swift cannot make safely or at all.
         .target(name: "CProcess"),
 
+        .target(name: "Job"),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
-        .target(name: "Pipeline", dependencies: ["Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Verify", dependencies: ["Media", "Imaging", "Pipeline"]),
+        .target(name: "Pipeline", dependencies: ["Job", "Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Verify", dependencies: ["Job", "Media", "Imaging", "Pipeline"]),
+        .target(name: "Runner", dependencies: ["Job", "Pipeline", "Verify", "Media", "Imaging"]),
         .target(
             name: "Queue",
             dependencies: [
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "Queue", "Pipeline", "Verify", "Media", "Imaging", "CProcess",
+                "Job", "Queue", "CProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,11 +63,11 @@ let package = Package(
         ),
         // The upload hook's pure logic (payload parsing, signatures, constant-time compare): no HTTP server, so
         // the fuzz library can link it without Hummingbird.
-        .target(name: "Hook", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Hook", dependencies: ["Job", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Server",
             dependencies: [
-                "Hook", "Queue", "Pipeline",
+                "Hook", "Queue", "Job",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -81,14 +83,14 @@ let package = Package(
         .executableTarget(
             name: "mediaworker",
             dependencies: [
-                "Media", "Imaging", "Pipeline", "Queue", "Worker", "Server", "Verify",
+                "Job", "Media", "Imaging", "Pipeline", "Runner", "Queue", "Worker", "Server", "Verify",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging", "Pipeline", "Hook"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzz", dependencies: ["Job", "Media", "Imaging", "Pipeline", "Hook"], path: "fuzz/Sources/MediaworkerFuzz"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(
@@ -97,16 +99,17 @@ let package = Package(
 
         // Helpers shared by the test targets (one test target cannot import another).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "Imaging", "Pipeline", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Imaging"]),
+        .testTarget(name: "MediaTests", dependencies: ["Job", "Media", "Imaging", "Pipeline", "Runner", "TestSupport"]),
+        .testTarget(name: "JobTests", dependencies: ["Job"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Job", "Pipeline", "Runner", "Verify", "Media", "Imaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Pipeline", "Media", "Imaging"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Job", "Verify", "Runner", "Pipeline", "Media", "Imaging"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Queue", "Pipeline", "Media", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WorkerTests", dependencies: ["Job", "Worker", "Runner", "Queue", "Pipeline", "Media", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Hook", "Queue", "Pipeline", "Worker", "TestSupport",
+                "Server", "Hook", "Queue", "Job", "Pipeline", "Runner", "Worker", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -121,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "Worker", "Queue", "Pipeline", "Media", "TestSupport",
+                "Job", "Worker", "Runner", "Queue", "Pipeline", "Media", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

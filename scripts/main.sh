@@ -25,7 +25,7 @@ echo
 status=0
 for id in "${ids[@]}"; do
   "$MW" jobs show "$id" --queue "$QUEUE"
-  state=$("$MW" jobs show "$id" --queue "$QUEUE" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+  state=$("$MW" jobs show "$id" --queue "$QUEUE" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["job"]["state"])')
   if [[ "$state" == succeeded ]]; then echo "outputs: $OUT/$id/"; else status=1; fi
   echo
 done

@@ -1,4 +1,5 @@
 import Foundation
+import Job
 
 /// One upload the hook was told about, before its path is checked.
 package struct UploadNotice: Sendable, Equatable {
@@ -24,9 +25,11 @@ package enum HookPayload: Sendable, Equatable {
 
     /// Tells the three formats apart by their top-level fields: tusd's `Type` + `Event`, S3's `Records`, else ours.
     package static func parse(_ body: Data, defaultTemplate: String) throws -> HookPayload {
-        let object: [String: Any]
+        // Free-form on purpose: tusd's and S3's event bodies are third-party JSON, read field by field below
+        // (only the few fields we need, whatever else their versions add). Our own payload is typed (`ours`).
+        let object: [String: Any]  // third-party JSON (tusd, S3) until told apart
         do {
-            guard let o = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            guard let o = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {  // third-party JSON (tusd, S3) until told apart
                 throw HookError.malformed("the body is not a JSON object")
             }
             object = o
@@ -41,27 +44,28 @@ package enum HookPayload: Sendable, Equatable {
         if object["Records"] != nil {
             return try s3(object, template: defaultTemplate)
         }
-        return try ours(object, body: body, defaultTemplate: defaultTemplate)
+        guard let fields = JSONValue(json: body)?.object else { throw HookError.malformed("the body is not a JSON object") }
+        return try ours(fields, body: body, defaultTemplate: defaultTemplate)
     }
 
     /// `{"input": "<path>", "template": "social", "key": "<idempotency key>", "overrides": {<job spec fields>}}`.
     /// Without `key`, the SHA-256 of the body is the key: a byte-identical redelivery is the same delivery.
-    static func ours(_ object: [String: Any], body: Data, defaultTemplate: String) throws -> HookPayload {
+    static func ours(_ object: [String: JSONValue], body: Data, defaultTemplate: String) throws -> HookPayload {
         let known: Set<String> = ["input", "template", "key", "overrides"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
             throw HookError.malformed("unknown field '\(unknown)' (known: input, key, overrides, template)")
         }
-        guard let input = object["input"] as? String, !input.isEmpty else {
+        guard let input = object["input"]?.string, !input.isEmpty else {
             throw HookError.malformed("'input' must be a non-empty string")
         }
         var template = defaultTemplate
         if let value = object["template"] {
-            guard let name = value as? String else { throw HookError.malformed("'template' must be a string") }
+            guard let name = value.string else { throw HookError.malformed("'template' must be a string") }
             template = name
         }
         let key: String
         if let value = object["key"] {
-            guard let text = value as? String, !text.isEmpty, text.utf8.count <= 512 else {
+            guard let text = value.string, !text.isEmpty, text.utf8.count <= 512 else {
                 throw HookError.malformed("'key' must be a string of 1 to 512 bytes")
             }
             key = text
@@ -70,26 +74,26 @@ package enum HookPayload: Sendable, Equatable {
         }
         var overrides: Data?
         if let value = object["overrides"] {
-            guard let fields = value as? [String: Any] else { throw HookError.malformed("'overrides' must be an object") }
+            guard let fields = value.object else { throw HookError.malformed("'overrides' must be an object") }
             for reserved in ["input", "template"] where fields[reserved] != nil {
                 throw HookError.malformed("'overrides' must not set '\(reserved)' (use the top-level field)")
             }
-            overrides = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+            overrides = Data(value.text.utf8)
         }
         return .uploads([UploadNotice(source: .mediaworker, path: input, template: template, key: key, overrides: overrides)])
     }
 
     /// A tusd v2 HTTP hook: `post-finish` enqueues `Event.Upload.Storage.Path` keyed by `Event.Upload.ID`.
-    static func tusd(_ object: [String: Any], template: String) throws -> HookPayload {
+    static func tusd(_ object: [String: Any], template: String) throws -> HookPayload {  // third-party JSON (tusd)
         guard let type = object["Type"] as? String else { throw HookError.malformed("tusd 'Type' must be a string") }
         guard type == "post-finish" else { return .ignored("tusd \(type)") }
-        guard let event = object["Event"] as? [String: Any], let upload = event["Upload"] as? [String: Any] else {
+        guard let event = object["Event"] as? [String: Any], let upload = event["Upload"] as? [String: Any] else {  // third-party JSON (tusd)
             throw HookError.malformed("tusd post-finish without Event.Upload")
         }
         guard let id = upload["ID"] as? String, !id.isEmpty else {
             throw HookError.malformed("tusd post-finish without Event.Upload.ID")
         }
-        guard let storage = upload["Storage"] as? [String: Any], let path = storage["Path"] as? String, !path.isEmpty else {
+        guard let storage = upload["Storage"] as? [String: Any], let path = storage["Path"] as? String, !path.isEmpty else {  // third-party JSON (tusd)
             throw HookError.malformed("tusd post-finish without Event.Upload.Storage.Path (only tusd's filestore is supported)")
         }
         return .uploads([UploadNotice(source: .tusd, path: path, template: template, key: "tusd:" + id, overrides: nil)])
@@ -97,8 +101,8 @@ package enum HookPayload: Sendable, Equatable {
 
     /// An S3 / MinIO bucket notification: each `ObjectCreated:*` record enqueues `<bucket>/<key>` (the key
     /// URL-decoded, `+` meaning a space) under the upload root; other events are ignored.
-    static func s3(_ object: [String: Any], template: String) throws -> HookPayload {
-        guard let records = object["Records"] as? [[String: Any]] else {
+    static func s3(_ object: [String: Any], template: String) throws -> HookPayload {  // third-party JSON (S3 event)
+        guard let records = object["Records"] as? [[String: Any]] else {  // third-party JSON (S3 event)
             throw HookError.malformed("'Records' must be an array of objects")
         }
         var notices: [UploadNotice] = []
@@ -112,9 +116,9 @@ package enum HookPayload: Sendable, Equatable {
                 ignored.append(name)
                 continue
             }
-            guard let s3 = record["s3"] as? [String: Any],
-                let bucket = (s3["bucket"] as? [String: Any])?["name"] as? String, !bucket.isEmpty,
-                let object = s3["object"] as? [String: Any], let rawKey = object["key"] as? String, !rawKey.isEmpty
+            guard let s3 = record["s3"] as? [String: Any],  // third-party JSON (S3 event)
+                let bucket = (s3["bucket"] as? [String: Any])?["name"] as? String, !bucket.isEmpty,  // third-party JSON (S3 event)
+                let object = s3["object"] as? [String: Any], let rawKey = object["key"] as? String, !rawKey.isEmpty  // third-party JSON (S3 event)
             else {
                 throw HookError.malformed("Records[\(index)] needs s3.bucket.name and s3.object.key")
             }

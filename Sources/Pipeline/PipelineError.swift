@@ -1,3 +1,5 @@
+import Job
+
 /// Errors of the pipeline (job specs, templates, publishing, the frame core). Media and imaging errors
 /// pass through unchanged; these are the pipeline's own.
 public struct PipelineError: Error, CustomStringConvertible, Sendable {

@@ -1,9 +1,10 @@
 import Foundation
-import Pipeline
+import Job
 import Queue
 
-/// What the API shows of a job (snake_case on the wire).
-struct JobView: Encodable {
+/// What the API shows of a job (snake_case on the wire). `GET /api/jobs/{id}`, `jobs show --json`, the list
+/// endpoints and `jobs list --json` all print these types, through ``JobDocument/encoder``.
+public struct JobView: Encodable, Sendable {
     var id: String
     var key: String
     var state: String
@@ -22,7 +23,7 @@ struct JobView: Encodable {
     var input: String?
     var spec: JSONValue
 
-    init(_ job: JobRecord) {
+    public init(_ job: JobRecord) {
         id = job.id
         key = job.key
         state = job.state.rawValue
@@ -39,11 +40,11 @@ struct JobView: Encodable {
         updatedAt = job.updatedAt
         finishedAt = job.finishedAt
         spec = JSONValue(text: job.spec)
-        if case .object(let fields) = spec, case .string(let input)? = fields["input"] { self.input = input }
+        input = spec.object?["input"]?.string
     }
 }
 
-struct AttemptView: Encodable {
+public struct AttemptView: Encodable, Sendable {
     var attempt: Int
     var workerId: String
     var startedAt: Date
@@ -53,7 +54,7 @@ struct AttemptView: Encodable {
     var logTail: String?
     var progress: Double?
 
-    init(_ a: AttemptRecord) {
+    public init(_ a: AttemptRecord) {
         attempt = a.attempt
         workerId = a.workerID
         startedAt = a.startedAt
@@ -65,7 +66,7 @@ struct AttemptView: Encodable {
     }
 }
 
-struct OutputView: Encodable {
+public struct OutputView: Encodable, Sendable {
     var kind: String
     var name: String
     var file: String
@@ -79,7 +80,7 @@ struct OutputView: Encodable {
     var platform: PlatformFinding?
     var url: String
 
-    init(_ o: JobResult.Output, jobID: String) {
+    public init(_ o: JobResult.Output, jobID: String) {
         kind = o.kind
         name = o.name
         file = o.path
@@ -94,26 +95,57 @@ struct OutputView: Encodable {
     }
 }
 
-struct JobDetailView: Encodable {
+/// One job as a document: the job, its attempts, its published outputs and the time each stage took (from
+/// the result the queue recorded when the job succeeded).
+public struct JobDocument: Encodable, Sendable {
     var job: JobView
     var attempts: [AttemptView]
     var outputs: [OutputView]
     var timings: [String: Double]?
+
+    public init(job: JobRecord, attempts: [AttemptRecord]) {
+        let result = job.result.flatMap { try? JSONDecoder().decode(JobResult.self, from: Data($0.utf8)) }
+        self.job = JobView(job)
+        self.attempts = attempts.map(AttemptView.init)
+        outputs = (result?.outputs ?? []).map { OutputView($0, jobID: job.id) }
+        timings = result?.timings
+    }
+
+    /// The one JSON form of every API document: snake_case keys, ISO 8601 dates, sorted keys.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// A document as the CLI prints it: the API's JSON, indented.
+    public static func text(_ value: some Encodable) throws -> String {
+        let encoder = encoder
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
 }
 
-struct JobListView: Encodable {
+public struct JobListView: Encodable, Sendable {
     var jobs: [JobView]
     var count: Int
+
+    public init(_ jobs: [JobRecord]) {
+        self.jobs = jobs.map(JobView.init)
+        count = jobs.count
+    }
 }
 
-struct StatsView: Encodable {
+public struct StatsView: Encodable, Sendable {
     var counts: [String: Int]
     var total: Int
     /// Jobs still to run: queued, plus failed ones waiting for their retry.
     var queueDepth: Int
     var oldestRunnableAgeSeconds: Double?
 
-    init(_ stats: QueueStats) {
+    public init(_ stats: QueueStats) {
         counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, stats[$0]) })
         total = stats.total
         queueDepth = stats[.queued] + stats[.failed]

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Pipeline
+import Job
 import Queue
 
 /// The two read pages: the job list with counts, and one job.

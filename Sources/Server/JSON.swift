@@ -3,13 +3,7 @@ import Hummingbird
 
 /// JSON bodies: snake_case keys, ISO 8601 dates, sorted keys (stable output for people and tests).
 enum JSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = JobDocument.encoder
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let data: Data

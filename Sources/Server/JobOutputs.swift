@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Pipeline
+import Job
 
 /// A job's published outputs: `<outputRoot>/<ID>/result.json` and the files it lists. A file is served only
 /// when `result.json` lists it and it resolves (symlinks included) inside that job's folder.
@@ -29,13 +29,8 @@ struct JobOutputs: Sendable {
         guard let result = try result(for: id), let output = result.outputs.first(where: { $0.path == name }) else {
             return nil
         }
-        guard let folder = UploadRoot.realPath(outputRoot + "/" + id),
-            let real = UploadRoot.realPath(folder + "/" + output.path),
-            real.hasPrefix(folder + "/")
-        else { return nil }
-        var info = stat()
-        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return real
+        let rules = PathContainment.Rules(mustExist: true, regularFile: true, allowRoot: false)
+        return try? PathContainment.resolve(output.path, inside: outputRoot + "/" + id, rules: rules).path
     }
 
     static func contentType(for name: String) -> String {

@@ -56,7 +56,7 @@ struct OperatorAPI: Sendable {
             limit = value
         }
         let jobs = try await queueCall { try await queue.list(state: state, limit: limit) }
-        return JSON.response(JobListView(jobs: jobs.map(JobView.init), count: jobs.count))
+        return JSON.response(JobListView(jobs))
     }
 
     func show(_ id: String) async throws -> Response {
@@ -64,11 +64,7 @@ struct OperatorAPI: Sendable {
             throw HTTPError(.notFound, message: "no job \(id)")
         }
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
-        let result = try await Blocking.run { [outputs] in try? outputs.result(for: id) }
-        let view = JobDetailView(
-            job: JobView(job), attempts: attempts.map(AttemptView.init),
-            outputs: (result?.outputs ?? []).map { OutputView($0, jobID: id) }, timings: result?.timings)
-        return JSON.response(view)
+        return JSON.response(JobDocument(job: job, attempts: attempts))
     }
 
     /// `POST /api/jobs/retry-failed[?dry_run=1][&state=failed|dead]`: failed and dead jobs by default.

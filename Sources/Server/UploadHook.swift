@@ -3,7 +3,7 @@ import HTTPTypes
 import Hook
 import Hummingbird
 import Logging
-import Pipeline
+import Job
 import Queue
 
 /// `POST /hooks/upload`: authenticate, read (bounded), parse, check paths, enqueue, answer at once.
@@ -65,20 +65,17 @@ struct UploadHook: Sendable {
     /// upload root, validated now with the same loader the worker uses (so a bad spec is a 400, not a dead job).
     func makeJob(_ notice: UploadNotice) throws -> NewJob {
         let input = try uploadRoot.relativeInput(notice.path)
-        var object: [String: Any] = ["version": 1]
-        if let overrides = notice.overrides,
-            let fields = try JSONSerialization.jsonObject(with: overrides) as? [String: Any]
-        {
+        var object: [String: JSONValue] = ["version": .int(1)]
+        if let overrides = notice.overrides, let fields = JSONValue(json: overrides)?.object {
             object.merge(fields) { _, new in new }
         }
-        object["template"] = notice.template
-        object["input"] = input
+        object["template"] = .string(notice.template)
+        object["input"] = .string(input)
         do {
             _ = try JobSpecLoader(jobsDirectory: jobsDirectory, inputRoot: uploadRoot.path).resolve(object: object)
-        } catch let error as PipelineError {
+        } catch let error as JobSpecError {
             throw HookError.invalidSpec("\(error)")
         }
-        let spec = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return NewJob(spec: String(decoding: spec, as: UTF8.self), key: notice.key)
+        return NewJob(spec: JSONValue.object(object).text, key: notice.key)
     }
 }

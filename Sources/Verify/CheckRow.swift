@@ -1,3 +1,5 @@
+import Job
+
 /// One line of a verification report.
 public struct CheckRow: Sendable, Equatable {
     public var job: String

@@ -1,3 +1,4 @@
+import Job
 import Media
 
 /// The video frames of a file in presentation order, one at a time, each with its time from the first frame.

@@ -1,3 +1,4 @@
+import Job
 import Imaging
 import Media
 

@@ -1,4 +1,5 @@
 import Foundation
+import Job
 import Pipeline
 
 /// `samples/expected/<job>.json`: what every output of a sample job must be. Structure is exact; measured

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Job
 import Pipeline
 
 /// Checks a job's outputs against its manifest, one row per check.

@@ -1,4 +1,5 @@
 import Foundation
+import Job
 import Pipeline
 
 /// Records a manifest from a job's current outputs: the baseline values, and bounds derived from them with

@@ -1,5 +1,6 @@
 import Imaging
 import Media
+import Job
 import Pipeline
 
 /// The watermark as a rendition should show it — the pipeline's own `WatermarkPlan` builds it for the

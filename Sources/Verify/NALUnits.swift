@@ -1,3 +1,5 @@
+import Job
+
 /// The NAL unit types in an H.264 or HEVC packet, read from its bytes: length-prefixed (MP4's avcC/hvcC,
 /// the prefix size taken from the stream's extradata) or Annex B start codes (MPEG-TS, raw streams).
 struct NALUnits: Sendable {

@@ -1,10 +1,11 @@
 import Foundation
 import Imaging
 import Media
+import Job
 import Pipeline
 
 /// Reading what an output is, shared by recording a manifest and checking against one.
-enum Observation {
+package enum Observation {
     static func structure(_ f: OutputFacts) -> Structure {
         let v = f.video, a = f.audio
         return Structure(container: f.containerKind, videoCodec: v?.codec ?? "none", profile: v?.profile, pixelFormat: v?.pixelFormat,
@@ -38,7 +39,7 @@ enum Observation {
     }
 
     /// The outputs a finished job lists in its `result.json`.
-    static func results(in directory: String) throws -> JobResult {
+    package static func results(in directory: String) throws -> JobResult {
         let path = directory + "/result.json"
         do {
             return try JSONDecoder().decode(JobResult.self, from: Data(contentsOf: URL(fileURLWithPath: path)))

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Job
 import Glibc
 #endif
 import Media

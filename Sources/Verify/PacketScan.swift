@@ -1,3 +1,4 @@
+import Job
 import Media
 
 /// What the packets of a file say, read once from start to end: frame count, video bytes and duration,

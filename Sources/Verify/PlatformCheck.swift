@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Job
 import Pipeline
 
 /// One rule of a platform's spec that an output breaks.

@@ -1,3 +1,5 @@
+import Job
+
 /// A social platform's published delivery spec, as `check-spec` and jobs naming a `platform` apply it.
 /// Values come from /work/shared/PLATFORM-SPECS.md (gathered 2026-11, sources in `source`); `nil` means
 /// the platform publishes no rule for it.

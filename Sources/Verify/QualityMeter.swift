@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Media
+import Job
 import Pipeline
 
 /// How close a rendition is to its source, and where its watermark is.

@@ -1,5 +1,6 @@
 import Imaging
 import Media
+import Job
 import Pipeline
 
 /// A source frame put where a rendition puts it: cropped, scaled and rotated by the rendition's `Geometry`

@@ -1,3 +1,5 @@
+import Job
+
 /// Errors of verification itself (not failed checks: those are rows of a report).
 public struct VerifyError: Error, CustomStringConvertible, Sendable {
     enum Kind: Sendable {
@@ -21,5 +23,5 @@ public struct VerifyError: Error, CustomStringConvertible, Sendable {
     static func unknownPlatform(_ p: String) -> VerifyError { .init(kind: .unknownPlatform(p)) }
     static func manifest(_ path: String, _ reason: String) -> VerifyError { .init(kind: .manifest(path: path, reason: reason)) }
     static func measurement(_ file: String, _ reason: String) -> VerifyError { .init(kind: .measurement(file: file, reason: reason)) }
-    static func samples(_ text: String) -> VerifyError { .init(kind: .samples(text)) }
+    package static func samples(_ text: String) -> VerifyError { .init(kind: .samples(text)) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Pipeline
+import Job
 import Queue
 
 /// Runs one claimed job in a child process and reports how it ended to the queue.
@@ -238,15 +238,15 @@ struct AttemptRunner: Sendable {
     }
 }
 
-/// What a killed attempt leaves beside the job's output folder: `StagingDirectory`'s staging folders, never
+/// What a killed attempt leaves beside the job's output folder: the publisher's staging folders (``StagingNames``), never
 /// visible under the job's final name; removed before and after every attempt.
 enum StagingLeftovers {
     static func exist(job id: String, outputRoot: String) -> Bool {
-        !StagingDirectory.leftovers(finalPath: outputRoot + "/" + id).isEmpty
+        !StagingNames.leftovers(finalPath: outputRoot + "/" + id).isEmpty
     }
 
     static func remove(job id: String, outputRoot: String, logger: Logger) {
-        for path in StagingDirectory.leftovers(finalPath: outputRoot + "/" + id) {
+        for path in StagingNames.leftovers(finalPath: outputRoot + "/" + id) {
             do {
                 try FileManager.default.removeItem(atPath: path)
                 logger.info("removed a dead attempt's staging folder", metadata: ["path": "\(path)"])

@@ -1,4 +1,5 @@
 import Foundation
+import Job
 import Queue
 
 /// What the worker learns from an attempt's stdout lines, and the tail of its stderr.
@@ -19,25 +20,22 @@ struct ChildReport: Sendable {
 
     /// Reads one stdout line; returns `true` when it moved the progress forward.
     mutating func read(stdoutLine line: String) -> Bool {
-        guard let data = line.data(using: .utf8),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let event = AttemptEvent(line: line) else {
             append(log: line)  // not ours: keep it with the log
             return false
         }
-        switch object["event"] as? String {
-        case "succeeded":
-            let result = object["result"].flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-            final = .succeeded(result: result.map { String(decoding: $0, as: UTF8.self) } ?? "{}")
+        switch event {
+        case .succeeded(let result):
+            final = .succeeded(result: JSONLine.encode(result))
             return true
-        case "failed":
-            final = .failed(error: object["error"] as? String ?? "failed (no message)",
-                            retryable: object["retryable"] as? Bool ?? true)
+        case .failed(let failure):
+            final = .failed(error: failure.message, retryable: failure.retryable)
             return false
-        default:
+        case .progress(let p):
             var moved = false
-            if let f = (object["frames"] as? NSNumber)?.int64Value, f > frames { frames = f; moved = true }
-            if let x = (object["fraction"] as? NSNumber)?.doubleValue, x > (fraction ?? -1) { fraction = x; moved = true }
-            fps = (object["fps"] as? NSNumber)?.doubleValue ?? fps
+            if p.frames > frames { frames = p.frames; moved = true }
+            if p.fraction > (fraction ?? -1) { fraction = p.fraction; moved = true }
+            fps = p.fps
             return moved
         }
     }

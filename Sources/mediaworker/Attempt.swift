@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Worker
+import Runner
 
 /// The child process of one attempt (started by `work`): spec on stdin, progress and a final event on stdout.
 struct Attempt: ParsableCommand {

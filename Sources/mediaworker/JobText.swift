@@ -1,33 +1,12 @@
 import Foundation
+import Job
 import Pipeline
 import Queue
 
-/// JSON shapes of jobs and attempts for `--json` (snake_case, ISO 8601 dates).
+/// Dates as the CLI prints them: ISO 8601, as in the JSON documents.
 enum JobJSON {
     static func date(_ date: Date) -> String {
         date.formatted(.iso8601)
-    }
-
-    static func object(_ j: JobRecord) -> [String: Any] {
-        [
-            "id": j.id, "state": j.state.rawValue, "attempts": j.attempts, "max_attempts": j.maxAttempts,
-            "key": j.key, "error": j.error ?? NSNull(), "progress": j.progress ?? NSNull(),
-            "created_at": date(j.createdAt), "updated_at": date(j.updatedAt), "run_at": date(j.runAt),
-            "finished_at": j.finishedAt.map(date) ?? NSNull(), "worker": j.workerID ?? NSNull(),
-            "cancel_requested": j.cancelRequested,
-        ]
-    }
-
-    static func object(_ a: AttemptRecord) -> [String: Any] {
-        [
-            "attempt": a.attempt, "worker": a.workerID, "started_at": date(a.startedAt),
-            "ended_at": a.endedAt.map(date) ?? NSNull(), "outcome": a.outcome?.rawValue ?? NSNull(),
-            "error": a.error ?? NSNull(), "log_tail": a.logTail ?? NSNull(), "progress": a.progress ?? NSNull(),
-        ]
-    }
-
-    static func text(_ value: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
     }
 }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Job
 import Pipeline
 import Queue
+import Server
 
 /// Operators' commands on the queue: tables for people, `--json` for scripts.
 struct Jobs: AsyncParsableCommand {
@@ -39,7 +41,7 @@ struct JobsEnqueue: AsyncParsableCommand {
         try await Fail.reporting {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: spec)) } catch {
-                throw PipelineError.invalidSpec("spec", "cannot read \(spec): \(error.localizedDescription)")
+                throw JobSpecError("spec", "cannot read \(spec): \(error.localizedDescription)")
             }
             // Refuse a bad spec now, with the field named, rather than as a dead job later.
             _ = try JobSpecLoader(jobsDirectory: jobsDir, inputRoot: inputRoot).load(data: data)
@@ -62,7 +64,7 @@ struct JobsList: AsyncParsableCommand {
     @OptionGroup var queue: QueueOptions
     @Option(help: "Only jobs in this state: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).") var state: String?
     @Option(help: "At most this many.") var limit = 50
-    @Flag(help: "A JSON array for scripts.") var json = false
+    @Flag(help: "JSON for scripts: the document GET /api/jobs prints.") var json = false
 
     func validate() throws {
         if let state, JobState(rawValue: state) == nil {
@@ -75,7 +77,7 @@ struct JobsList: AsyncParsableCommand {
         try await Fail.reporting {
             let jobs = try await queue.with { try await $0.list(state: state.flatMap(JobState.init(rawValue:)), limit: limit) }
             if json {
-                print(try JobJSON.text(jobs.map(JobJSON.object)))
+                print(try JobDocument.text(JobListView(jobs)))
                 return
             }
             let rows = jobs.map { j in
@@ -94,7 +96,7 @@ struct JobsShow: AsyncParsableCommand {
 
     @OptionGroup var queue: QueueOptions
     @Argument(help: "The job id.") var id: String
-    @Flag(help: "JSON for scripts.") var json = false
+    @Flag(help: "JSON for scripts: the document GET /api/jobs/{id} prints.") var json = false
 
     func run() async throws {
         try await Fail.reporting {
@@ -103,12 +105,7 @@ struct JobsShow: AsyncParsableCommand {
                 return (job, try await q.attempts(jobID: id))
             }
             if json {
-                var object = JobJSON.object(job)
-                object["priority"] = job.priority
-                object["attempt_log"] = attempts.map(JobJSON.object)
-                object["result"] = job.result.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
-                object["spec"] = (try? JSONSerialization.jsonObject(with: Data(job.spec.utf8))) ?? job.spec
-                print(try JobJSON.text(object))
+                print(try JobDocument.text(JobDocument(job: job, attempts: attempts)))
                 return
             }
             print(JobText.describe(job, attempts: attempts))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Queue
+import Server
 
 struct JobsRetry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,17 +86,13 @@ struct JobsStats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Jobs per state.")
 
     @OptionGroup var queue: QueueOptions
-    @Flag(help: "JSON for scripts.") var json = false
+    @Flag(help: "JSON for scripts: the document GET /api/stats prints.") var json = false
 
     func run() async throws {
         try await Fail.reporting {
             let stats = try await queue.with { try await $0.stats() }
             if json {
-                var object: [String: Any] = [:]
-                for state in JobState.allCases { object[state.rawValue] = stats[state] }
-                object["total"] = stats.total
-                object["oldest_runnable_age_seconds"] = stats.oldestRunnableAge ?? NSNull()
-                print(try JobJSON.text(object))
+                print(try JobDocument.text(StatsView(stats)))
                 return
             }
             let rows = JobState.allCases.map { [$0.rawValue, String(stats[$0])] } + [["total", String(stats.total)]]

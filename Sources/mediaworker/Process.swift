@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Job
 import Pipeline
+import Runner
 import Verify
 
 struct Process: ParsableCommand {
@@ -27,7 +29,7 @@ struct Process: ParsableCommand {
         let result = try Fail.reporting {
             let job = try JobSpecLoader(jobsDirectory: jobsDir, inputRoot: inputRoot).load(path: spec)
             return try JobRunner.run(job, outputDirectory: output, options: CoreOptions(threads: threads),
-                                     platforms: PlatformCheck.rules, progress: printer.report)
+                                     progress: printer.report)
         }
         var lines = ["\(output):"]
         for o in result.outputs {

@@ -1,4 +1,5 @@
 import Foundation
+import Job
 import Pipeline
 
 /// Progress on stderr: a redrawn bar on a terminal, plain lines otherwise; or JSON lines on stdout.

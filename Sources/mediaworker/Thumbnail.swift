@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Job
 import Pipeline
 
 struct Thumbnail: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Media
+import Job
 import Pipeline
 
 struct Transcode: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runner
 import Verify
 
 struct VerifyCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Job
 import Pipeline
 import Testing
 

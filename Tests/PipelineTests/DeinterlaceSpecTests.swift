@@ -1,3 +1,4 @@
+import Job
 import Foundation
 @testable import Pipeline
 import Testing
@@ -21,7 +22,7 @@ import Testing
             do {
                 _ = try spec(bad)
                 Issue.record("\(bad) was accepted")
-            } catch let e as PipelineError {
+            } catch let e as JobSpecError {
                 #expect(e.field == "renditions[0].deinterlace" || e.field == "renditions[0].deinterlaced", "\(bad): \(e)")
                 if bad.contains("fields") { #expect("\(e)".contains("frame, field"), "\(e)") }
             }

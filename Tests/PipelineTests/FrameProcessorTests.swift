@@ -1,3 +1,4 @@
+import Job
 import Foundation
 import Imaging
 import Media

@@ -1,8 +1,10 @@
+import Job
 import CFFmpeg
 import Foundation
 import Imaging
 import Media
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 /// HDR (HLG, PQ) sources through the frame core, the thumbnail engines and the converter, against the SDR

@@ -1,7 +1,9 @@
+import Job
 import Foundation
 import Imaging
 import Media
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 @Suite(.serialized) struct JobRunnerTests {

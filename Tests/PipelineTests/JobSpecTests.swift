@@ -1,5 +1,7 @@
+import Job
 import Foundation
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 @Suite struct JobSpecTests {
@@ -10,7 +12,7 @@ import Testing
     func load(_ json: String) throws -> ResolvedJob { try loader.load(data: Data(json.utf8)) }
 
     func fieldOf(_ json: String) -> String? {
-        do { _ = try load(json); return nil } catch let e as PipelineError { return e.field } catch { return "other: \(error)" }
+        do { _ = try load(json); return nil } catch let e as JobSpecError { return e.field } catch { return "other: \(error)" }
     }
 
     @Test func templateAppliesAndTopLevelFieldsReplaceIt() throws {
@@ -47,7 +49,7 @@ import Testing
     @Test func invalidSpecWritesNothing() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mw-spec-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        #expect(throws: PipelineError.self) {
+        #expect(throws: JobSpecError.self) {
             let job = try load(#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"preset":"warp"}]}"#)
             _ = try JobRunner.run(job, outputDirectory: dir.appendingPathComponent("out").path, options: CoreOptions(), platforms: .none)
         }

@@ -1,6 +1,8 @@
+import Job
 import Foundation
 import Media
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 /// A run of the frame core releases what it opened, whether the job finishes or fails midway: in a process

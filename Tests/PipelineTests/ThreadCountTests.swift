@@ -1,5 +1,6 @@
 import Foundation
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 /// The frame core's result does not depend on how many threads decode, scale and stamp: with the encoder's

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Media
 @testable import Pipeline
+@testable import Runner
 import Testing
 
 /// The thumbnail-only pass may seek and skip pictures, but must pick what decoding every frame picks.

@@ -1,7 +1,9 @@
 import Foundation
 import Imaging
 import Media
+import Job
 import Pipeline
+@testable import Runner
 import Testing
 import Verify
 
@@ -67,7 +69,8 @@ enum SmallSample {
         let r = try recorded.get()
         var object = try JSONSerialization.jsonObject(with: Data(spec.utf8)) as! [String: Any]
         for (k, v) in fields { object[k] = v }
-        let job = try JobSpecLoader(jobsDirectory: Fixtures.repo + "/jobs", inputRoot: r.samples).resolve(object: object)
+        let job = try JobSpecLoader(jobsDirectory: Fixtures.repo + "/jobs", inputRoot: r.samples)
+            .resolve(object: JSONValue(json: try JSONSerialization.data(withJSONObject: object))!.object!)
         let out = try Fixtures.scratch("rerun") + "/out"
         _ = try JobRunner.run(job, outputDirectory: out, options: CoreOptions(), platforms: .none)
         return (job, out)

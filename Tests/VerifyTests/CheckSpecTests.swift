@@ -1,5 +1,7 @@
 import Foundation
+import Job
 import Pipeline
+@testable import Runner
 import Testing
 import Verify
 

@@ -1,6 +1,8 @@
+import Job
 import Foundation
 import Media
 @testable import Pipeline
+@testable import Runner
 import Testing
 import Verify
 
@@ -25,7 +27,7 @@ enum FindingInputs {
         if let template { object["template"] = template }
         if let renditions { object["renditions"] = renditions }
         return try JobSpecLoader(jobsDirectory: Fixtures.repo + "/jobs", inputRoot: (input as NSString).deletingLastPathComponent)
-            .resolve(object: object)
+            .resolve(object: JSONValue(json: try JSONSerialization.data(withJSONObject: object))!.object!)
     }
 }
 
@@ -149,7 +151,7 @@ enum FindingInputs {
     /// `.none` cannot stand in for the rules of a job that names a platform.
     @Test func noRulesRefuseAJobNamingAPlatform() throws {
         let job = try FindingInputs.job(try FindingInputs.clip("teaser", seconds: 2, fps: 30), template: "social")
-        let error = #expect(throws: PipelineError.self) {
+        let error = #expect(throws: JobSpecError.self) {
             _ = try JobRunner.run(job, outputDirectory: try Fixtures.scratch("none") + "/out", options: CoreOptions(), platforms: .none)
         }
         #expect(error?.field == "renditions[0].platform")

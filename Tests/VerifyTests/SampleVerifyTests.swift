@@ -1,6 +1,8 @@
 import Foundation
 import Media
+import Job
 import Pipeline
+@testable import Runner
 import Testing
 import Verify
 

@@ -1,6 +1,8 @@
 import Foundation
 import Media
 import Testing
+import Job
+import Runner
 @testable import Worker
 
 @Suite struct AttemptEnvironmentTests {
@@ -33,7 +35,7 @@ import Testing
 
     @Test("an input deadline is retried like a timeout; refusals are not")
     func deadlineIsRetryable() {
-        #expect(FailureClass(MediaError.deadline("read input", seconds: 60, file: "x.mp4")).retryable)
-        #expect(!FailureClass(MediaError.refused("open input", "demuxer not allowed", file: "x.txt")).retryable)
+        #expect(AttemptFailure(MediaError.deadline("read input", seconds: 60, file: "x.mp4")).retryable)
+        #expect(!AttemptFailure(MediaError.refused("open input", "demuxer not allowed", file: "x.txt")).retryable)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import Job
 import Pipeline
+@testable import Runner
 import Testing
 @testable import Worker
 
@@ -42,9 +44,9 @@ import Testing
     @Test func platformFailuresAreNotRetried() {
         let finding = RenditionFinding(rendition: "story", finding: PlatformFinding(
             name: "instagram-reels", violations: [PlatformViolation(rule: "duration", message: "2.000 s, allowed 3–900 s")]))
-        let before = FailureClass(PipelineError.platformRefused([finding]))
+        let before = AttemptFailure(PipelineError.platformRefused([finding]))
         #expect(!before.retryable)
         #expect(before.message.contains("story: instagram-reels duration: 2.000 s"), "\(before.message)")
-        #expect(!FailureClass(PipelineError.specViolations([finding], all: [finding])).retryable)
+        #expect(!AttemptFailure(PipelineError.specViolations([finding], all: [finding])).retryable)
     }
 }

@@ -30,16 +30,19 @@ import Testing
         #expect(bad.status != 0 && bad.stdout.isEmpty && bad.stderr.contains("nope.json"))
 
         let list = try cli(dir, ["list", "--json"])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.count == 1)
-        for field in ["id", "state", "attempts", "max_attempts", "key", "error", "created_at", "updated_at"] {
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        let rows = try #require(listed["jobs"] as? [[String: Any]])
+        #expect(rows.count == 1 && listed["count"] as? Int == 1)
+        for field in ["id", "state", "attempts", "max_attempts", "key", "priority", "spec", "created_at", "updated_at"] {
             #expect(rows.first?.keys.contains(field) == true, "list --json lacks \(field)")
         }
         #expect(rows.first?["state"] as? String == "queued" && rows.first?["key"] as? String == "k-1")
 
         let show = try cli(dir, ["show", id, "--json"])
-        let job = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
-        #expect(job["priority"] as? Int == 3 && (job["attempt_log"] as? [Any])?.isEmpty == true)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let job = try #require(document["job"] as? [String: Any])
+        #expect(job["priority"] as? Int == 3 && (document["attempts"] as? [Any])?.isEmpty == true)
+        #expect(job["input"] as? String == "clip.mp4" && (job["spec"] as? [String: Any])?["input"] as? String == "clip.mp4")
 
         let dry = try cli(dir, ["retry", "--failed", "--dry-run"])
         #expect(dry.status == 0 && dry.stdout.contains("0 failed job(s) would be retried"))
@@ -47,8 +50,9 @@ import Testing
         #expect(cancel.status == 0 && cancel.stdout.contains("cancelled"))
 
         let stats = try cli(dir, ["stats", "--json"])
-        let counts = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
-        #expect(counts["cancelled"] as? Int == 1 && counts["total"] as? Int == 1)
+        let statsDocument = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        let counts = try #require(statsDocument["counts"] as? [String: Any])
+        #expect(counts["cancelled"] as? Int == 1 && statsDocument["total"] as? Int == 1)
 
         let missing = try cli(dir, ["show", "NOPE"])
         #expect(missing.status == 1)

@@ -6,6 +6,7 @@ import Foundation
 import Hook
 import Imaging
 import Media
+import Job
 import Pipeline
 
 private enum Target: String {

@@ -1,0 +1,43 @@
+import Foundation
+
+/// `result.json`: every output with its checksum, and the time each stage took.
+public struct JobResult: Codable, Sendable {
+    public struct Output: Codable, Sendable {
+        public var kind: String
+        public var name: String
+        public var path: String
+        public var sha256: String
+        public var bytes: Int
+        public var codec: String?
+        public var width: Int?
+        public var height: Int?
+        public var duration: Double?
+        public var bitrate: Int64?
+        public var time: Double?
+        /// A video output's check against the platform its rendition names (absent when it names none).
+        public var platform: PlatformFinding?
+
+        public init(kind: String, name: String, path: String, sha256: String, bytes: Int) {
+            self.kind = kind; self.name = name; self.path = path; self.sha256 = sha256; self.bytes = bytes
+        }
+    }
+
+    public var input: String
+    public var outputs: [Output]
+    public var timings: [String: Double]
+
+    public init(input: String, outputs: [Output], timings: [String: Double]) {
+        self.input = input
+        self.outputs = outputs
+        self.timings = timings
+    }
+
+    /// The outputs whose platform check found broken rules.
+    public var platformFindings: [Output] { outputs.filter { $0.platform?.ok == false } }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+}
