@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Queue
 @testable import Server
 import Testing
+import TestSupport
 
 @Suite("Operators' API")
 struct APITests {
@@ -76,6 +77,33 @@ struct APITests {
             #expect((published["timings"] as? [String: Any])?["total"] as? Double == 1.25)
 
             #expect(try await client.api(harness, .get, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV").status == .notFound)
+        }
+    }
+
+    @Test("jobs show --json and GET /api/jobs/{id} print the same document; jobs list --json and GET /api/jobs too")
+    func cliAndAPIPrintOneDocument() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let dead = try await JobFixture.make(harness.queue, key: "dead", end: .dead, error: "no video stream", logTail: "probe: 0 streams\n")
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
+            _ = try JobFixture.publishOutputs(harness, id: done)
+            let queueURL = "sqlite:" + harness.directory.appendingPathComponent("queue.sqlite").path
+            func object(_ text: String) throws -> NSDictionary {
+                try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary, "\(text)")
+            }
+            for id in [dead, done] {
+                let api = try object(String(buffer: try await client.api(harness, .get, "/api/jobs/\(id)").body))
+                let cli = try TestSupport.run(TestSupport.mediaworker, ["jobs", "show", id, "--json", "--queue", queueURL])
+                #expect(cli.status == 0, "\(cli.stderr)")
+                #expect(try object(cli.stdout) == api, "jobs show --json differs from the API for \(id)")
+            }
+            #expect(((try object(String(buffer: try await client.api(harness, .get, "/api/jobs/\(done)").body)))["outputs"] as? [Any])?.count == 4)
+            let apiList = try object(String(buffer: try await client.api(harness, .get, "/api/jobs").body))
+            let cliList = try TestSupport.run(TestSupport.mediaworker, ["jobs", "list", "--json", "--queue", queueURL])
+            #expect(try object(cliList.stdout) == apiList)
+            let apiStats = try object(String(buffer: try await client.api(harness, .get, "/api/stats").body))
+            let cliStats = try TestSupport.run(TestSupport.mediaworker, ["jobs", "stats", "--json", "--queue", queueURL])
+            #expect(try object(cliStats.stdout) == apiStats)
         }
     }
 

@@ -180,7 +180,9 @@ struct JobFixture {
         switch end {
         case .queued: break
         case .running: _ = try await queue.heartbeat(jobID: id, token: claimed.token, progress: 0.42, leaseSeconds: 60)
-        case .succeeded: try await queue.complete(jobID: id, token: claimed.token, result: "{}")
+        case .succeeded:
+            // What a worker records: the result.json it published (`publishOutputs` writes the same files).
+            try await queue.complete(jobID: id, token: claimed.token, result: String(decoding: published().result, as: UTF8.self))
         case .failed, .dead:
             try await queue.fail(jobID: id, token: claimed.token, error: error, logTail: logTail, retryable: end == .failed)
         }
@@ -191,6 +193,14 @@ struct JobFixture {
     static func publishOutputs(_ harness: ServerHarness, id: String) throws -> [String: Data] {
         let folder = harness.outputRoot + "/" + id
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (files, result) = published()
+        for (name, data) in files { try data.write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        try result.write(to: URL(fileURLWithPath: folder + "/result.json"))
+        return files
+    }
+
+    /// The fixture's published files and their result.json.
+    static func published() -> (files: [String: Data], result: Data) {
         var files: [String: Data] = [:]
         var outputs: [[String: Any]] = []
         for (index, name) in ["thumb-01", "thumb-02"].enumerated() {
@@ -207,10 +217,8 @@ struct JobFixture {
         files["story.mp4"] = video
         outputs.append(["kind": "video", "name": "story", "path": "story.mp4", "sha256": "00", "bytes": video.count,
                         "codec": "h264", "width": 1080, "height": 1920, "duration": 6.0])
-        for (name, data) in files { try data.write(to: URL(fileURLWithPath: folder + "/" + name)) }
         let result: [String: Any] = ["input": "clip.mp4", "outputs": outputs, "timings": ["total": 1.25]]
-        try JSONSerialization.data(withJSONObject: result).write(to: URL(fileURLWithPath: folder + "/result.json"))
-        return files
+        return (files, try! JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]))
     }
 }
 

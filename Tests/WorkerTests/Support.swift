@@ -63,7 +63,7 @@ enum WorkerSupport {
         case "$spec" in
           *'"fault": "segv"'*) kill -SEGV $$ ;;
           *'"fault": "hang"'*) exec sleep 600 ;;
-          *'"fault": "progress"'*) i=0; while true; do i=$((i+1)); echo "{\\"frames\\":$i,\\"fraction\\":0.01}"; sleep 0.1; done ;;
+          *'"fault": "progress"'*) i=0; while true; do i=$((i+1)); echo "{\\"event\\":\\"progress\\",\\"progress\\":{\\"elapsed\\":1,\\"fps\\":1,\\"fraction\\":0.01,\\"frames\\":$i,\\"total\\":null}}"; sleep 0.1; done ;;
         esac
         printf '%s' "$spec" | exec "\(mediaworker)" attempt "$@"
         """
