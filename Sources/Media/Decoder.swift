@@ -63,7 +63,6 @@ public final class Decoder {
 
     /// Send a packet; `nil` flushes (end of stream). Returns false when the decoder is full
     /// (receive frames first, then send the same packet again).
-    @discardableResult
     public func send(_ packet: Packet?) throws(MediaError) -> Bool {
         let code = avcodec_send_packet(context, packet?.pointer)
         if code == AVCode.again { return false }

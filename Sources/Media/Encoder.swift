@@ -47,7 +47,7 @@ public struct AudioEncoderSettings: Sendable {
 public final class Encoder {
     let context: UnsafeMutablePointer<AVCodecContext>
     public let type: MediaType
-    private let name: String
+    let name: String
     /// Read after opening: `avcodec_open2` may adjust it.
     public var timeBase: Rational { Rational(context.pointee.time_base) }
 
@@ -132,7 +132,6 @@ public final class Encoder {
     public var height: Int { Int(context.pointee.height) }
 
     /// Send a frame (`nil` to flush). Returns false when the encoder is full.
-    @discardableResult
     public func send(_ frame: Frame?) throws(MediaError) -> Bool {
         let code = avcodec_send_frame(context, frame?.pointer)
         if code == AVCode.again { return false }

@@ -31,17 +31,15 @@ extension InputContainer {
         let packet = try Packet()
         let frame = try Frame()
         var sent = 0
+        var metadata: HDRMetadata?
+        let first: (Frame) -> Bool = { metadata = $0.hdrMetadata; return true }
         while try read(into: packet) {
             guard packet.streamIndex == Int32(index) else { continue }
             sent += 1
-            while try !decoder.send(packet) {
-                if try decoder.receive(into: frame) == .frame { return frame.hdrMetadata }
-            }
-            if try decoder.receive(into: frame) == .frame { return frame.hdrMetadata }
+            if try decoder.feed(packet, into: frame, until: first), let metadata { return metadata }
             if sent > 64 { break }
         }
-        try decoder.send(nil)
-        if try decoder.receive(into: frame) == .frame { return frame.hdrMetadata }
+        if try decoder.feed(nil, into: frame, until: first), let metadata { return metadata }
         return HDRMetadata()
     }
 

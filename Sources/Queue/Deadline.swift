@@ -1,21 +1,23 @@
 import Foundation
+import Synchronization
 
 /// The first of several racers to finish wins; whoever waits on `value` gets that result. Unlike a task
 /// group, waiting does not depend on the losers ever ending.
-final class Deadline<T: Sendable>: @unchecked Sendable {
-    // Safe: `result` and `waiter` are only touched with `lock` held.
-    private let lock = NSLock()
-    private var result: Result<T, Error>?
-    private var waiter: CheckedContinuation<Result<T, Error>, Never>?
+final class Deadline<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, Error>?
+        var waiter: CheckedContinuation<Result<T, Error>, Never>?
+    }
+    private let state = Mutex(State())
 
-    /// Records `outcome` unless an earlier one was recorded; wakes the waiter.
+    /// Records `outcome` unless an earlier one was recorded; wakes the waiter (outside the lock).
     func finish(_ outcome: Result<T, Error>) {
-        lock.lock()
-        guard result == nil else { lock.unlock(); return }
-        result = outcome
-        let waiting = waiter
-        waiter = nil
-        lock.unlock()
+        let waiting = state.withLock { s -> CheckedContinuation<Result<T, Error>, Never>? in
+            guard s.result == nil else { return nil }
+            s.result = outcome
+            defer { s.waiter = nil }
+            return s.waiter
+        }
         waiting?.resume(returning: outcome)
     }
 
@@ -23,14 +25,12 @@ final class Deadline<T: Sendable>: @unchecked Sendable {
     var value: Result<T, Error> {
         get async {
             await withCheckedContinuation { continuation in
-                lock.lock()
-                if let result {
-                    lock.unlock()
-                    continuation.resume(returning: result)
-                } else {
-                    waiter = continuation
-                    lock.unlock()
+                let ready = state.withLock { s -> Result<T, Error>? in
+                    if let result = s.result { return result }
+                    s.waiter = continuation
+                    return nil
                 }
+                if let ready { continuation.resume(returning: ready) }
             }
         }
     }

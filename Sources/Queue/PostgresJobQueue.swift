@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The shared queue: PostgreSQL, for many machines.
 ///
@@ -17,9 +18,9 @@ public final class PostgresJobQueue: JobQueue {
     let logger: Logger
     let signal = WorkSignal()
     /// Queue-clock time of this instance's last rescue pass (see ``claim(workerID:leaseSeconds:)``).
-    let lastRescue = Locked<Date?>(nil)
+    let lastRescue = Mutex<Date?>(nil)
     private let runTask: Task<Void, Never>
-    private let listenTask: Locked<Task<Void, Never>?> = Locked(nil)
+    private let listenTask = Mutex<Task<Void, Never>?>(nil)
     public let settings: QueueURL.PostgresSettings
 
     private init(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Wakes idle workers: `wait(timeout:)` returns `true` as soon as `notifyAll()` is called, `false` when the
 /// timeout passes or the task is cancelled. A notification with nobody waiting is remembered once, so a worker
@@ -19,7 +20,7 @@ final class WorkSignal: Sendable {
         var pending = false
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     func notifyAll() {
         let waiters = state.withLock { state -> [Waiter] in

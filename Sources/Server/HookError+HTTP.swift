@@ -17,7 +17,7 @@ extension HookError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSON.response(["error": description], status: status)
+        var response = JSON.response(ErrorBody(description), status: status)
         response.headers.append(contentsOf: headers)
         return response
     }

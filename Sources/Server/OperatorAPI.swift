@@ -16,7 +16,7 @@ struct OperatorAPI: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
         }
-        let api = router.group("/api").add(middleware: BearerAuthMiddleware(token: token))
+        let api = router.group("/api").add(middleware: JSONErrorMiddleware()).add(middleware: BearerAuthMiddleware(token: token))
         api.get("jobs") { request, _ in try await list(request) }
         api.get("jobs/:id") { _, context in try await show(try context.parameters.require("id")) }
         api.post("jobs/:id/retry") { _, context in

@@ -45,7 +45,8 @@ public struct ServerApplication: Sendable {
         router.add(middleware: RequestCountMiddleware(metrics: metrics))
         let outputs = JobOutputs(outputRoot: configuration.outputRoot)
         let hook = UploadHook(configuration: configuration, queue: queue, now: now)
-        router.post("/hooks/upload") { request, context in try await hook.handle(request, context: context) }
+        router.group("/hooks").add(middleware: JSONErrorMiddleware())
+            .post("upload") { request, context in try await hook.handle(request, context: context) }
         OperatorAPI(queue: queue, outputs: outputs, token: configuration.operatorToken).register(on: router)
         Dashboard(
             queue: queue, outputs: outputs, operatorToken: configuration.operatorToken,

@@ -38,12 +38,12 @@ final class DecodedVideo {
                 while try input.read(into: packet) {
                     if packet.streamIndex == Int32(stream) { found = true; break }
                 }
-                if found {
-                    try decoder.send(packet)
-                } else {
-                    try decoder.send(nil)
-                    flushed = true
+                // The decoder just asked for input, so it cannot refuse it (FFmpeg's contract); if it did, the
+                // packet would be lost, so that is an error rather than a silent gap.
+                guard try decoder.send(found ? packet : nil) else {
+                    throw MediaError.unsupported("decode video", "the decoder refused input it asked for", file: nil)
                 }
+                flushed = !found
             }
         }
     }

@@ -26,6 +26,7 @@ struct AttemptRunner: Sendable {
     }
 
     /// Runs the attempt to its end; never throws (queue errors are logged: the lease then expires and the job is rescued).
+    /// Steps: start the child, supervise it until it exits, clean up what a killed child left, settle the outcome.
     @discardableResult
     func run(_ claim: ClaimedJob) async -> AttemptOutcome {
         let id = claim.job.id
@@ -33,20 +34,13 @@ struct AttemptRunner: Sendable {
         logger[metadataKey: "job"] = "\(id)"
         logger[metadataKey: "attempt"] = "\(claim.token)"
         let started = ContinuousClock.now
-        let outputDirectory = configuration.outputRoot + "/" + id
         StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
-        logger.info("attempt started", metadata: ["output": "\(outputDirectory)"])
+        logger.info("attempt started", metadata: ["output": "\(configuration.outputRoot + "/" + id)"])
 
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let child: ChildProcess
         do {
-            let environment = AttemptEnvironment.make(from: ProcessInfo.processInfo.environment, jobID: id,
-                                                      attempt: Int64(claim.token))
-            let command = configuration.childCommand(outputDirectory: outputDirectory)
-            child = try await ChildProcess.start(
-                command: command, environment: environment, stdin: Data(claim.job.spec.utf8),
-                memoryLimit: configuration.appliedMemoryLimitBytes, spawner: spawner
-            ) { continuation.yield(.child($0)) }
+            child = try await start(claim) { continuation.yield(.child($0)) }
         } catch {
             logger.error("attempt could not start: \(error)")
             return await report(.failed(error: "\(error)", retryable: true), outcome: .crashed, claim: claim,
@@ -59,19 +53,47 @@ struct AttemptRunner: Sendable {
                 continuation.yield(.tick)
             }
         }
-        defer { ticker.cancel() }
+        let supervision = await supervise(child, claim: claim, events: events, started: started, logger: logger)
+        ticker.cancel()
+        continuation.finish()
+        await removeStaging(claim, killReason: supervision.killReason, logger: logger)
+        logger.debug("child ended", metadata: ["status": "\(supervision.exit)"])
+        return await settle(supervision, claim: claim, started: started, logger: logger)
+    }
 
-        var childReport = ChildReport(tailLimit: configuration.logTailBytes)
+    /// What supervising the child learned: its report (progress, final event, log tail), why it was killed
+    /// (if it was), and how it exited.
+    struct Supervision {
+        var childReport: ChildReport
+        var killReason: KillReason?
+        var exit = ExitStatus.exited(-1)
+    }
+
+    /// Step 1: the child process, with the job's spec on its stdin and a scrubbed environment.
+    private func start(_ claim: ClaimedJob, events: @escaping @Sendable (ChildEvent) -> Void) async throws -> ChildProcess {
+        let environment = AttemptEnvironment.make(from: ProcessInfo.processInfo.environment, jobID: claim.job.id,
+                                                  attempt: Int64(claim.token))
+        let command = configuration.childCommand(outputDirectory: configuration.outputRoot + "/" + claim.job.id)
+        return try await ChildProcess.start(
+            command: command, environment: environment, stdin: Data(claim.job.spec.utf8),
+            memoryLimit: configuration.appliedMemoryLimitBytes, spawner: spawner, onEvent: events)
+    }
+
+    /// Step 2: reads the child's lines until it exits. The tick drives heartbeats (carrying progress), the
+    /// wall-clock timeout, the no-progress stall timeout, the grace period of a shutdown, and cancellation seen
+    /// on a heartbeat; any of those kills the child's process group.
+    private func supervise(_ child: ChildProcess, claim: ClaimedJob, events: AsyncStream<Event>,
+                           started: ContinuousClock.Instant, logger: Logger) async -> Supervision {
+        let id = claim.job.id
+        var s = Supervision(childReport: ChildReport(tailLimit: configuration.logTailBytes))
         var lastProgress = ContinuousClock.now
         var lastHeartbeat = ContinuousClock.now
         var nextHeartbeat = ContinuousClock.now + .seconds(configuration.heartbeatInterval)
-        var killReason: KillReason?
-        var exit = ExitStatus.exited(-1)
 
         func kill(_ reason: KillReason, _ text: String) {
-            guard killReason == nil else { return }
-            killReason = reason
-            childReport.append(log: text)
+            guard s.killReason == nil else { return }
+            s.killReason = reason
+            s.childReport.append(log: text)
             logger.warning("\(text)")
             child.kill()
         }
@@ -79,15 +101,15 @@ struct AttemptRunner: Sendable {
         loop: for await event in events {
             switch event {
             case .child(.stdout(let line)):
-                if childReport.read(stdoutLine: line) { lastProgress = .now }
+                if s.childReport.read(stdoutLine: line) { lastProgress = .now }
             case .child(.stderr(let line)):
-                childReport.append(log: line)
+                s.childReport.append(log: line)
                 logger.debug("child: \(line)")
             case .child(.exited(let status)):
-                exit = status
+                s.exit = status
                 break loop
             case .tick:
-                guard killReason == nil else { continue }
+                guard s.killReason == nil else { continue }
                 let now = ContinuousClock.now
                 if now - started > .seconds(configuration.timeoutSeconds) {
                     kill(.timedOut, "killed: timeout after \(Self.seconds(configuration.timeoutSeconds)) s")
@@ -99,7 +121,7 @@ struct AttemptRunner: Sendable {
                     nextHeartbeat = now + .seconds(configuration.heartbeatInterval)
                     do {
                         let signal = try await queue.heartbeat(
-                            jobID: id, token: claim.token, progress: childReport.fraction,
+                            jobID: id, token: claim.token, progress: s.childReport.fraction,
                             leaseSeconds: configuration.leaseSeconds)
                         lastHeartbeat = .now
                         if signal == .cancelRequested { kill(.cancelled, "killed: cancelled by an operator") }
@@ -114,24 +136,31 @@ struct AttemptRunner: Sendable {
                 }
             }
         }
-        continuation.finish()
-        // A killed child leaves its staging folder behind. Remove it only while this attempt still holds the
-        // lease: once another worker has taken the job over, a staging folder beside ours may be its live one
-        // (that worker's attempt removed ours when it started).
+        return s
+    }
+
+    /// Step 3: a killed child leaves its staging folder behind. Remove it only while this attempt still holds
+    /// the lease: once another worker has taken the job over, a staging folder beside ours may be its live one
+    /// (that worker's attempt removed ours when it started).
+    private func removeStaging(_ claim: ClaimedJob, killReason: KillReason?, logger: Logger) async {
+        let id = claim.job.id
         if StagingLeftovers.exist(job: id, outputRoot: configuration.outputRoot),
            await holdsLease(claim, killReason: killReason) {
             StagingLeftovers.remove(job: id, outputRoot: configuration.outputRoot, logger: logger)
         }
-        logger.debug("child ended", metadata: ["status": "\(exit)"])
+    }
 
-        let logTail = childReport.cappedLogTail
-        let fps = childReport.fps
-        // A child that finished its job wins over a kill decided in the same instant.
-        if case .succeeded(let result) = childReport.final, exit == .exited(0) {
+    /// Step 4: the outcome, recorded in the queue. A child that finished its job wins over a kill decided in
+    /// the same instant; then the kill's reason; then the child's own failure; else it crashed.
+    private func settle(_ s: Supervision, claim: ClaimedJob, started: ContinuousClock.Instant, logger: Logger) async -> AttemptOutcome {
+        let id = claim.job.id
+        let logTail = s.childReport.cappedLogTail
+        let fps = s.childReport.fps
+        if case .succeeded(let result) = s.childReport.final, s.exit == .exited(0) {
             return await report(.succeeded(result: result), outcome: .succeeded, claim: claim, logTail: logTail,
                                 started: started, fps: fps, logger: logger)
         }
-        switch killReason {
+        switch s.killReason {
         case .timedOut:
             return await report(.failed(error: "killed: timeout after \(Self.seconds(configuration.timeoutSeconds)) s", retryable: true),
                                 outcome: .timedOut, claim: claim, logTail: logTail, started: started, fps: fps, logger: logger)
@@ -157,17 +186,17 @@ struct AttemptRunner: Sendable {
             break
         }
         let limit = configuration.appliedMemoryLimitBytes
-        if case .failed(let error, let retryable) = childReport.final {
+        if case .failed(let error, let retryable) = s.childReport.final {
             let error = Self.notingMemoryLimit(error, exit: nil, logTail: logTail, limitBytes: limit)
             return await report(.failed(error: error, retryable: retryable), outcome: .failed, claim: claim,
                                 logTail: logTail, started: started, fps: fps, logger: logger)
         }
         var error: String
-        switch exit {
-        case .signalled: error = "crashed: \(exit)"
+        switch s.exit {
+        case .signalled: error = "crashed: \(s.exit)"
         case .exited(let code): error = "crashed: exit status \(code) without a result"
         }
-        error = Self.notingMemoryLimit(error, exit: exit, logTail: logTail, limitBytes: limit)
+        error = Self.notingMemoryLimit(error, exit: s.exit, logTail: logTail, limitBytes: limit)
         return await report(.failed(error: error, retryable: true), outcome: .crashed, claim: claim, logTail: logTail,
                             started: started, fps: fps, logger: logger)
     }

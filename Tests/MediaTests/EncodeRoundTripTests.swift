@@ -55,10 +55,10 @@ import Testing
                 Self.pattern(frame, index: i)
                 frame.pts = Int64(i)
                 originals.append(frame)
-                try encoder.send(frame)
+                while try !encoder.send(frame) { try drain() }
                 try drain()
             }
-            try encoder.send(nil)
+            while try !encoder.send(nil) { try drain() }
             try drain()
             try output.finish()
         }
@@ -90,10 +90,10 @@ import Testing
             }
         }
         while try input.read(into: packet) {
-            try decoder.send(packet)
+            while try !decoder.send(packet) { try take() }
             try take()
         }
-        try decoder.send(nil)
+        while try !decoder.send(nil) { try take() }
         try take()
         #expect(decoded == count)
         #expect(worst >= 40, "worst plane PSNR \(worst) dB")

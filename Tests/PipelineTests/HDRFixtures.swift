@@ -74,10 +74,12 @@ enum HDRFixtures {
         let decoder = try Decoder(input: input, stream: try input.requireVideoStream())
         let packet = try Packet(), frame = try Frame()
         while try input.read(into: packet) {
-            _ = try decoder.send(packet)
+            while try !decoder.send(packet) {
+                if try decoder.receive(into: frame) == .frame { return frame }
+            }
             if try decoder.receive(into: frame) == .frame { return frame }
         }
-        try decoder.send(nil)
+        _ = try decoder.send(nil)   // the decoder asked for input (it gave no frame): it takes the flush
         guard try decoder.receive(into: frame) == .frame else { throw ToolFailure(description: "no frame in \(path)") }
         return frame
     }
@@ -122,7 +124,7 @@ enum HDRFixtures {
             while try !decoder.send(packet) { try drain() }
             try drain()
         }
-        if found == nil { try decoder.send(nil); try drain() }
+        if found == nil { while try !decoder.send(nil) { try drain() }; try drain() }
         let f = try #require(found)
         let g = try Geometry.compute(codedWidth: f.width, codedHeight: f.height, sampleAspect: 1, rotation: 0,
                                      width: f.width, height: nil, fit: .scale)

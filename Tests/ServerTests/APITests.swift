@@ -80,6 +80,26 @@ struct APITests {
         }
     }
 
+    @Test("the hook and the API answer every error with one body: {\"error\": \"<one line>\"}")
+    func oneErrorBody() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let answers = [
+                try await client.api(harness, .get, "/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV"),          // 404 from the API
+                try await client.api(harness, .get, "/api/jobs?limit=0"),                             // 400 from the API
+                try await client.execute(uri: "/api/jobs", method: .get),                             // 401, no token
+                try await client.hook(harness, #"{"input":"nope.mp4"}"#),                             // 400 from the hook
+                try await client.hook(harness, #"{"input":"nope.mp4"}"#, signature: "t=1,v1=00"),     // 401 from the hook
+            ]
+            for answer in answers {
+                #expect(answer.status.code >= 400)
+                let body = try JSONDecoder().decode(ErrorBody.self, from: Data(answer.text.utf8))
+                #expect(!body.error.isEmpty && !body.error.contains("\n"), "\(answer.status): \(answer.text)")
+                #expect(try answer.json().keys.sorted() == ["error"], "\(answer.text)")
+            }
+        }
+    }
+
     @Test("jobs show --json and GET /api/jobs/{id} print the same document; jobs list --json and GET /api/jobs too")
     func cliAndAPIPrintOneDocument() async throws {
         let harness = try await ServerHarness.make()

@@ -189,7 +189,7 @@ struct OrdinaryUploadTests {
             let json = try TestSupport.run(TestSupport.mediaworker, ["jobs", "show", teaser, "--json", "--queue",
                                                                      "sqlite:" + harness.directory.appendingPathComponent("queue.sqlite").path])
             let shown = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-            let listed = try #require((shown["result"] as? [String: Any])?["outputs"] as? [[String: Any]])
+            let listed = try #require(shown["outputs"] as? [[String: Any]])
             #expect(Self.findings(listed) == found["teaser"])
         }
         worker.requestShutdown()

@@ -47,21 +47,18 @@ final class AudioTrack {
     }
 
     func decode(_ packet: Packet) throws {
-        try decoder.send(packet)
-        try drainDecoder()
+        try decoder.feed(packet, into: frame, decoded)
     }
 
-    private func drainDecoder() throws {
-        while try decoder.receive(into: frame) == .frame {
-            let f = try frame.reference()
-            if start == nil {
-                pending.append(f)
-                if pending.count > 2000 {
-                    throw MediaError.unsupported("decode audio", "no video frame after \(pending.count) audio frames", file: file)
-                }
-            } else {
-                try place(f)
+    private func decoded(_ frame: Frame) throws {
+        let f = try frame.reference()
+        if start == nil {
+            pending.append(f)
+            if pending.count > 2000 {
+                throw MediaError.unsupported("decode audio", "no video frame after \(pending.count) audio frames", file: file)
             }
+        } else {
+            try place(f)
         }
     }
 
@@ -95,21 +92,13 @@ final class AudioTrack {
             let f = i == encoders.count - 1 ? chunk : try chunk.reference()
             f.pts = sent[i]
             sent[i] += Int64(f.sampleCount)
-            try encoder.send(f)
-            try drainEncoder(i)
-        }
-    }
-
-    private func drainEncoder(_ i: Int) throws {
-        while try encoders[i].receive(into: packet) == .frame {
-            try deliver(packet, i)
+            try encoder.feed(f, into: packet) { try deliver($0, i) }
         }
     }
 
     /// End of input: flush, pad with silence or cut so the audio lasts exactly `videoDuration`.
     func finish(videoDuration: Double) throws {
-        try decoder.send(nil)
-        try drainDecoder()
+        try decoder.feed(nil, into: frame, decoded)
         if start == nil { try setStart(0) }
         try resampler.flush()
         let wanted = max(0, Int64((videoDuration * Double(sampleRate)).rounded()) - Int64(priming))
@@ -119,8 +108,7 @@ final class AudioTrack {
         let remaining = wanted - sent[0]
         if remaining > 0, let last = try resampler.pop(Int(remaining)) { try encode(last) }
         for i in encoders.indices {
-            try encoders[i].send(nil)
-            try drainEncoder(i)
+            try encoders[i].feed(nil, into: packet) { try deliver($0, i) }
         }
     }
 }

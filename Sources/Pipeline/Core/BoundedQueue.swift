@@ -3,8 +3,8 @@ import Foundation
 
 /// A blocking FIFO of fixed capacity joining two stages of the frame core.
 ///
-/// This is the one place where non-Sendable values (frames, packets) cross threads, so it is the one
-/// `@unchecked Sendable` type of the core. It is safe because every access to `items` and the flags happens
+/// This and `ReorderQueue` are where non-Sendable values (frames, packets) cross threads, which the compiler
+/// cannot check: hence `@unchecked Sendable`. It is safe because every access to `items` and the flags happens
 /// with `condition` locked, and an item is owned by exactly one side: the producer gives it up in `put`,
 /// the consumer receives it from `take`; neither keeps a reference.
 final class BoundedQueue<Element>: @unchecked Sendable {

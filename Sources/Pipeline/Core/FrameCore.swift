@@ -1,6 +1,7 @@
-import Job
 import Foundation
+import Job
 import Media
+import Synchronization
 
 /// Sees every decoded video frame on the source thread (thumbnails are tapped here). It must not keep
 /// the frame: take a reference if needed, and hand heavy work to a thread of its own.
@@ -41,14 +42,12 @@ public final class FrameCore {
         var slowest: Int64 { encoded.map(\.value).min() ?? 0 }
     }
 
-    final class Timings: @unchecked Sendable {
-        // Safe: every access holds `lock`.
-        private let lock = NSLock()
-        private var values: [String: Double] = [:]
+    final class Timings: Sendable {
+        private let values = Mutex<[String: Double]>([:])
         func add(_ stage: String, _ seconds: Double) {
-            lock.lock(); values[stage, default: 0] += seconds; lock.unlock()
+            values.withLock { $0[stage, default: 0] += seconds }
         }
-        var snapshot: [String: Double] { lock.lock(); defer { lock.unlock() }; return values }
+        var snapshot: [String: Double] { values.withLock { $0 } }
     }
 
     public let inputPath: String
@@ -72,11 +71,43 @@ public final class FrameCore {
     }
 
     /// Run the job to the end. Blocks the calling thread (never call it from Swift's cooperative pool).
+    /// Four steps: open every output (a bad setting fails before any thread starts), start the stages' threads,
+    /// report progress until they are done, then the report.
     public func run(progress: ((CoreProgress) -> Void)? = nil) throws -> CoreReport {
         let started = monotonicSeconds()
         let cpuStarted = processCPUSeconds()
         let input = try opened ?? InputContainer(path: inputPath, policy: options.policy, cancel: options.cancel)
         opened = nil
+        var setup = try openOutputs(input)
+        let stages = try startStages(setup)
+        // The sinks own the encoders and muxers now: each is freed when its rendition is done.
+        setup.videoEncoders.removeAll()
+        setup.outputs.removeAll()
+        try watch(stages, expected: setup.expected, started: started, progress: progress)
+        return report(setup, stages, started: started, cpuStarted: cpuStarted)
+    }
+
+    /// What the first step opens: the input's streams, the renditions' runtimes with their encoders and muxers
+    /// (headers written), the shared audio track.
+    struct Setup {
+        var input: InputContainer
+        var videoIndex: Int
+        var videoInfo: StreamInfo
+        var threads: Int
+        var duration: Double?
+        var deinterlacer: Deinterlacer?
+        var runtimes: [RenditionRuntime]
+        var outputs: [OutputContainer]
+        var videoEncoders: [Encoder]
+        var audio: AudioTrack?
+        var audioStreams: [Int?]
+        /// Output frames expected of the slowest rendition, when the duration is known.
+        var expected: Int64?
+    }
+
+    /// Step 1: renditions (geometry, frame rate, encoders, muxers) and audio, opened before any thread starts
+    /// so a bad setting fails at once.
+    private func openOutputs(_ input: InputContainer) throws -> Setup {
         let videoIndex = try input.requireVideoStream()
         let videoInfo = input.streamInfo(videoIndex)
         let audioIndex = input.bestStream(.audio)
@@ -84,8 +115,6 @@ public final class FrameCore {
         let sourceRate = input.frameRate(of: videoIndex)
         let duration = videoInfo.duration ?? input.durationSeconds
 
-        // Renditions: geometry, frame rate, encoders, muxers. Opened before any thread starts so a bad
-        // setting fails at once.
         // Interlaced sources are deinterlaced on the source thread; at field rate when the stream says it is
         // interlaced and a rendition asks for that (its rate doubles), else at frame rate.
         let fieldRate = Deinterlacer.isInterlaced(fieldOrder: videoInfo.fieldOrder) && plans.contains { $0.deinterlace == .field }
@@ -101,11 +130,7 @@ public final class FrameCore {
             runtimes.append(try RenditionRuntime(index: i, plan: plan, source: videoInfo, frameRate: plan.frameRate(source: base)))
         }
         let bitrates = Array(Set(plans.map(\.audioBitrateKbps))).sorted()
-        var outputs: [OutputContainer] = []
-        var videoEncoders: [Encoder] = []
-        for r in runtimes {
-            outputs.append(try OutputContainer(path: r.plan.outputPath))
-        }
+        let outputs = try runtimes.map { try OutputContainer(path: $0.plan.outputPath) }
         let audio: AudioTrack? = try audioIndex.map {
             try AudioTrack(input: input, stream: $0, bitrates: bitrates, globalHeader: outputs.first?.needsGlobalHeader ?? true)
         }
@@ -113,6 +138,7 @@ public final class FrameCore {
             ?? Self.encoderThreads(total: threads, pixelRates: runtimes.map {
                 Double($0.outputWidth * $0.outputHeight) * $0.frameRate.double
             })
+        var videoEncoders: [Encoder] = []
         var audioStreams: [Int?] = []
         for (i, r) in runtimes.enumerated() {
             var settings = VideoEncoderSettings(width: r.outputWidth, height: r.outputHeight, frameRate: r.frameRate,
@@ -132,8 +158,26 @@ public final class FrameCore {
             }
             try outputs[i].writeHeader()
         }
+        let expected = duration.map { d in runtimes.map { Int64((d * $0.frameRate.double).rounded()) }.min() ?? 0 }
+        return Setup(input: input, videoIndex: videoIndex, videoInfo: videoInfo, threads: threads, duration: duration,
+                     deinterlacer: deinterlacer, runtimes: runtimes, outputs: outputs, videoEncoders: videoEncoders,
+                     audio: audio, audioStreams: audioStreams, expected: expected)
+    }
 
-        let workers = max(1, min(threads, 8))
+    /// The running stages: their threads, the counters progress reads, and what the report collects.
+    struct Stages {
+        var group: ThreadGroup
+        var source: SourceStage
+        var counters: Counters
+        var timings: Timings
+        var reportBox: ReportBox
+    }
+
+    /// Step 2: the source thread, the processing threads and one encoder thread per rendition (whose sink
+    /// takes the rendition's encoder and muxer).
+    private func startStages(_ setup: Setup) throws -> Stages {
+        let runtimes = setup.runtimes
+        let workers = max(1, min(setup.threads, 8))
         let work = BoundedQueue<Work>(capacity: workers * 2)
         let window = max(8, workers * 3)
         let ordered = runtimes.map { _ in ReorderQueue<Item>(window: window) }
@@ -145,16 +189,18 @@ public final class FrameCore {
             work.cancel()
             for q in ordered { q.cancel() }
         })
-
-        let expected = duration.map { d in runtimes.map { Int64((d * $0.frameRate.double).rounded()) }.min() ?? 0 }
-        var report = CoreReport(renditions: [], hasAudio: audio != nil, sourceDuration: duration, timings: [:])
         let reportBox = ReportBox()
+        // The sinks take the encoders and muxers: built before any thread starts, so a failure here starts none.
+        let sinks = try runtimes.indices.map { i in
+            try RenditionSink(encoder: setup.videoEncoders[i], output: setup.outputs[i], audioStream: setup.audioStreams[i],
+                              queue: ordered[i], counter: counters.encoded[i], cancel: cancel)
+        }
 
         // Source thread.
-        let source = SourceStage(input: input, videoIndex: videoIndex, audio: audio, runtimes: runtimes, work: work,
-                                 ordered: ordered, counters: counters, cancel: cancel, tap: tapStrong,
-                                 decoderThreads: threads, deinterlacer: deinterlacer,
-                                 videoEnd: Self.videoEnd(input: input, video: videoInfo, hasAudio: audio != nil))
+        let source = SourceStage(input: setup.input, videoIndex: setup.videoIndex, audio: setup.audio, runtimes: runtimes,
+                                 work: work, ordered: ordered, counters: counters, cancel: cancel, tap: tapStrong,
+                                 decoderThreads: setup.threads, deinterlacer: setup.deinterlacer,
+                                 videoEnd: Self.videoEnd(input: setup.input, video: setup.videoInfo, hasAudio: setup.audio != nil))
         group.spawn("mw-source") {
             let t = threadCPUSeconds()
             defer { timings.add("decode", threadCPUSeconds() - t) }
@@ -178,9 +224,7 @@ public final class FrameCore {
             }
         }
         // Encoder threads.
-        for (i, r) in runtimes.enumerated() {
-            let sink = try RenditionSink(encoder: videoEncoders[i], output: outputs[i], audioStream: audioStreams[i],
-                                     queue: ordered[i], counter: counters.encoded[i], cancel: cancel)
+        for (i, sink) in sinks.enumerated() {
             group.spawn("mw-encode-\(i)") {
                 let t = threadCPUSeconds()
                 defer {
@@ -189,17 +233,18 @@ public final class FrameCore {
                 }
                 try sink.run()
             }
-            _ = r
         }
-        videoEncoders.removeAll()
-        outputs.removeAll()
+        return Stages(group: group, source: source, counters: counters, timings: timings, reportBox: reportBox)
+    }
 
-        // This thread reports progress until the others are done.
-        // (It polls the group rather than waiting on a joining thread: under a tight memory limit that thread
-        // might not start, and nothing would ever end the wait.)
+    /// Step 3: this thread reports progress until the stages are done, then joins them.
+    /// (It polls the group rather than waiting on a joining thread: under a tight memory limit that thread
+    /// might not start, and nothing would ever end the wait.)
+    private func watch(_ stages: Stages, expected: Int64?, started: Double, progress: ((CoreProgress) -> Void)?) throws {
+        let counters = stages.counters
         var lastReport = 0.0
         var lastFrames: Int64 = -1
-        while !group.finished {
+        while !stages.group.finished {
             usleep(20_000)
             let now = monotonicSeconds()
             // Report at most every interval, and only when frames moved (not while the muxers finish).
@@ -210,17 +255,21 @@ public final class FrameCore {
                 progress(Self.progress(counters: counters, expected: expected, started: started))
             }
         }
-        try group.join()
-        if cancel.isCancelled { throw PipelineError.cancelled }
-        progress?(Self.progress(counters: counters, expected: reportBox.slots ?? expected, started: started, final: true))
+        try stages.group.join()
+        if options.cancel.isCancelled { throw PipelineError.cancelled }
+        progress?(Self.progress(counters: counters, expected: stages.reportBox.slots ?? expected, started: started, final: true))
+    }
 
-        report.renditions = runtimes.enumerated().map { i, r in
+    /// Step 4: what each rendition got, and where the time went.
+    private func report(_ setup: Setup, _ stages: Stages, started: Double, cpuStarted: Double) -> CoreReport {
+        var report = CoreReport(renditions: [], hasAudio: setup.audio != nil, sourceDuration: setup.duration, timings: [:])
+        report.renditions = setup.runtimes.enumerated().map { i, r in
             CoreReport.Rendition(name: r.plan.name, path: r.plan.outputPath, width: r.outputWidth, height: r.outputHeight,
-                                 frames: counters.encoded[i].value, frameRate: r.frameRate,
-                                 duration: Double(counters.encoded[i].value) / r.frameRate.double)
+                                 frames: stages.counters.encoded[i].value, frameRate: r.frameRate,
+                                 duration: Double(stages.counters.encoded[i].value) / r.frameRate.double)
         }
-        report.timings = timings.snapshot
-        report.scan = source.deinterlacer.map { $0.verdict?.description ?? "progressive" }
+        report.timings = stages.timings.snapshot
+        report.scan = stages.source.deinterlacer.map { $0.verdict?.description ?? "progressive" }
         // CPU seconds of the threads the stages above do not see: x264's frame and lookahead threads and the
         // decoder's frame threads (their work is encoding and decoding), plus this thread's bookkeeping.
         let measured = report.timings.values.reduce(0, +)
@@ -268,10 +317,8 @@ public final class FrameCore {
 }
 
 /// The source thread's result, read by the calling thread after joining.
-final class ReportBox: @unchecked Sendable {
-    // Safe: written once by the source thread before it ends; read after `join`.
-    private let lock = NSLock()
-    private var value: Int64?
-    func set(_ v: Int64) { lock.lock(); value = v; lock.unlock() }
-    var slots: Int64? { lock.lock(); defer { lock.unlock() }; return value }
+final class ReportBox: Sendable {
+    private let value = Mutex<Int64?>(nil)
+    func set(_ v: Int64) { value.withLock { $0 = v } }
+    var slots: Int64? { value.withLock { $0 } }
 }

@@ -31,14 +31,12 @@ final class RenditionSink {
             switch item {
             case .video(let frame, let slot):
                 frame.pts = slot
-                while try !encoder.send(frame) { try drain() }
+                try encoder.feed(frame, into: packet, write)
                 counter.add(1)
-                try drain()
             case .audio(let p):
                 if let audioStream { try muxing { try output.write(p, stream: audioStream) } }
             case .end:
-                try encoder.send(nil)
-                try drain()
+                try encoder.feed(nil, into: packet, write)
                 try muxing { try output.finish() }
                 return
             }
@@ -52,11 +50,9 @@ final class RenditionSink {
         try body()
     }
 
-    private func drain() throws {
-        while try encoder.receive(into: packet) == .frame {
-            // libx264's packets come out with duration 0: without one, the MP4 would be a frame short.
-            packet.duration = 1
-            try muxing { try output.write(packet, stream: videoStream) }
-        }
+    private func write(_ packet: Packet) throws {
+        // libx264's packets come out with duration 0: without one, the MP4 would be a frame short.
+        packet.duration = 1
+        try muxing { try output.write(packet, stream: videoStream) }
     }
 }

@@ -83,8 +83,7 @@ final class SourceStage {
                 try audio.decode(packet)
             }
         }
-        try decoder.send(nil)
-        try drainVideo(decoder, frame)
+        try decoder.feed(nil, into: frame) { try decoded($0, decoder) }
         try deinterlacer?.finish { try place($0, timeBase: $1) }
         // The last frame fills the slots up to its end: the end of the stream when the container says where
         // that is (the decoder's duration of the last frames is often missing or short), else its own duration.
@@ -108,20 +107,15 @@ final class SourceStage {
     }
 
     private func sendVideo(_ packet: Packet, _ decoder: Decoder, _ frame: Frame) throws {
-        while try !decoder.send(packet) {
-            try drainVideo(decoder, frame)
-        }
-        try drainVideo(decoder, frame)
+        try decoder.feed(packet, into: frame) { try decoded($0, decoder) }
     }
 
-    private func drainVideo(_ decoder: Decoder, _ frame: Frame) throws {
-        while try decoder.receive(into: frame) == .frame {
-            counters.decoded.add(1)
-            if let deinterlacer {
-                try deinterlacer.push(frame, timeBase: decoder.timeBase) { try place($0, timeBase: $1) }
-            } else {
-                try place(frame, timeBase: decoder.timeBase)
-            }
+    private func decoded(_ frame: Frame, _ decoder: Decoder) throws {
+        counters.decoded.add(1)
+        if let deinterlacer {
+            try deinterlacer.push(frame, timeBase: decoder.timeBase) { try place($0, timeBase: $1) }
+        } else {
+            try place(frame, timeBase: decoder.timeBase)
         }
     }
 

@@ -3,6 +3,10 @@ import Imaging
 import Media
 
 /// Single-frame extraction: seek near the time, decode forward to it, convert, write a PNG.
+///
+/// Why a third path (beside `ThumbnailTap` in the frame core and `ThumbnailPass` for thumbnails-only jobs):
+/// `mediaworker thumbnail FILE --at T` wants one exact frame, unfiltered by black-frame avoidance and with no
+/// job around it; one seek and a short forward decode is all it needs. The other two serve jobs.
 public enum ThumbnailExtractor {
     public struct Shot: Sendable {
         public var width: Int
@@ -43,44 +47,26 @@ public enum ThumbnailExtractor {
         let frame = try Frame()
         var best: Frame?
         var bestTime = 0.0
-        var ended = false
-        while true {
-            if !ended {
-                if try input.read(into: packet) {
-                    guard packet.streamIndex == Int32(stream) else { continue }
-                    while try !decoder.send(packet) {
-                        if let hit = try receive(decoder, frame, tb, target, start, &best, &bestTime) { return hit }
-                    }
-                } else {
-                    ended = true
-                    try decoder.send(nil)
-                }
+        var hit: (Frame, Double)?
+        // The first picture at or after the target; the latest before it stands in if none comes.
+        func consider(_ frame: Frame) throws(MediaError) -> Bool {
+            let t = frame.pts.map { Double($0) * tb } ?? target
+            let copy = try frame.reference()
+            if t + 0.0005 >= target {
+                hit = (copy, t - start)
+                return true
             }
-            if let hit = try receive(decoder, frame, tb, target, start, &best, &bestTime) { return hit }
-            if ended {
-                // Drained: the last frame decoded is the closest to the end.
-                if let best { return (best, bestTime) }
-                throw MediaError.unsupported("decode video", "no picture could be decoded", file: input.path)
-            }
+            best = copy
+            bestTime = t - start
+            return false
         }
-    }
-
-    private static func receive(_ decoder: Decoder, _ frame: Frame, _ tb: Double, _ target: Double, _ start: Double,
-                                _ best: inout Frame?, _ bestTime: inout Double) throws -> (Frame, Double)? {
-        while true {
-            switch try decoder.receive(into: frame) {
-            case .frame:
-                let t = frame.pts.map { Double($0) * tb } ?? target
-                let copy = try frame.reference()
-                if t + 0.0005 >= target { return (copy, t - start) }
-                best = copy
-                bestTime = t - start
-            case .needsInput:
-                return nil
-            case .endOfStream:
-                if let best { return (best, bestTime) }
-                return nil
-            }
+        while try input.read(into: packet) {
+            guard packet.streamIndex == Int32(stream) else { continue }
+            if try decoder.feed(packet, into: frame, until: consider), let hit { return hit }
         }
+        if try decoder.feed(nil, into: frame, until: consider), let hit { return hit }
+        // Drained: the last frame decoded is the closest to the end.
+        if let best { return (best, bestTime) }
+        throw MediaError.unsupported("decode video", "no picture could be decoded", file: input.path)
     }
 }

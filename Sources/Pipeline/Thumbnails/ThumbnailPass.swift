@@ -3,6 +3,10 @@ import Media
 
 /// Decode-only pass for thumbnail-only jobs: decodes only what the tap needs.
 ///
+/// Why it is not the frame core: with no rendition to encode, every frame the core would decode is waste;
+/// this pass feeds the same `ThumbnailTap` (so the picks and black-frame avoidance are one code path) but
+/// seeks and skips what the tap would ignore.
+///
 /// The tap must see the frames a full decode would give it, in the same order, except frames it would ignore
 /// anyway: those shown before its pending target (see `ThumbnailTap.pendingTarget`). Two savings rest on that:
 /// - **seek**: when the pending target's keyframe lies in a later GOP than the one being read, seek to it
@@ -123,28 +127,30 @@ private final class ThumbnailWalk {
             decoder.skipsNonReferenceFrames = skip
             report.packetsSent += 1
             if skip { report.packetsSentSkipping += 1 }
-            while try !decoder.send(packet) { try drain() }
-            try drain()
+            try decoder.feed(packet, into: frame, offer)
+            reportProgressIfDue()
         }
         if tap.pendingTarget != nil {
             decoder.skipsNonReferenceFrames = false
-            try decoder.send(nil)
-            try drain()
+            try decoder.feed(nil, into: frame, offer)
+            reportProgressIfDue()
         }
         try tap.finish()
         if progress != nil { reportProgress() }
     }
 
-    private func drain() throws {
-        while try decoder.receive(into: frame) == .frame {
-            report.framesDecoded += 1
-            let t = Double(frame.pts ?? 0) * timeBase
-            if start == nil { start = t }
-            let time = t - start!
-            if let floor, time < floor || time <= lastOffered { continue }
-            lastOffered = time
-            try tap.offer(frame, time: time)
-        }
+    /// A decoded picture: offered to the tap unless it is one the tap must not see again (see the type's notes).
+    private func offer(_ frame: Frame) throws {
+        report.framesDecoded += 1
+        let t = Double(frame.pts ?? 0) * timeBase
+        if start == nil { start = t }
+        let time = t - start!
+        if let floor, time < floor || time <= lastOffered { return }
+        lastOffered = time
+        try tap.offer(frame, time: time)
+    }
+
+    private func reportProgressIfDue() {
         if progress != nil, monotonicSeconds() - lastProgress >= 0.5 { reportProgress() }
     }
 

@@ -5,6 +5,9 @@ import Media
 /// Picks thumbnails from the decoded frames as they pass (no second decode). With `avoidBlack`, a frame
 /// that is near-black or flat is skipped for the next acceptable one within a window after the target
 /// time (the best candidate seen is used if none qualifies).
+///
+/// The one place thumbnails are chosen: the frame core taps it during a transcode (no second decode), and
+/// `ThumbnailPass` drives it for thumbnails-only jobs.
 public final class ThumbnailTap: FrameTap {
     public struct Shot: Sendable {
         public var target: Double
