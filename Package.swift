@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "mediaworker", targets: ["mediaworker"]),
         // libFuzzer targets, built with --sanitize=fuzzer --sanitize=address by fuzz/run.sh.
         .library(name: "MediaworkerFuzz", type: .dynamic, targets: ["MediaworkerFuzz"]),
+        .library(name: "MediaworkerFuzzJob", type: .dynamic, targets: ["MediaworkerFuzzJob"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,7 +91,8 @@ let package = Package(
             ]
         ),
 
-        .target(name: "MediaworkerFuzz", dependencies: ["Job", "Media", "Imaging", "Pipeline", "Hook"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzzJob", dependencies: ["Job", "Hook"], path: "fuzz/Sources/MediaworkerFuzzJob"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(

@@ -12,7 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${1:?usage: fuzz/run.sh media|png|jobspec|hook SECONDS}
 SECONDS_TO_RUN=${2:-60}
-case $TARGET in media|png|jobspec|hook) ;; *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;; esac
+# The media targets' library links FFmpeg and libpng; the job targets' library links neither.
+case $TARGET in
+  media|png) PRODUCT=MediaworkerFuzz ;;
+  jobspec|hook) PRODUCT=MediaworkerFuzzJob ;;
+  *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;;
+esac
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 # SwiftPM hands swiftc the sanitizers as two flags, -sanitize=fuzzer -sanitize=address, and swiftc (6.3) keeps
 # only the last one: Swift code got AddressSanitizer but no coverage, so libFuzzer saw only the C targets' edges.
@@ -22,15 +27,15 @@ FLAGS=(--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize-coverage=edge,tra
 # other flags (an older run.sh) is rebuilt from nothing, keeping the checkouts and the corpus.
 if [[ -e $SCRATCH/build.db && "$(cat "$SCRATCH/fuzz-flags" 2>/dev/null)" != "${FLAGS[*]}" ]]; then
   echo "fuzz/run.sh: instrumentation flags changed; rebuilding $SCRATCH" >&2
-  rm -rf "$SCRATCH/build.db" "$SCRATCH/debug" "$SCRATCH"/*-unknown-linux-gnu "$SCRATCH/fuzz-driver"
+  rm -rf "$SCRATCH/build.db" "$SCRATCH/debug" "$SCRATCH"/*-unknown-linux-gnu "$SCRATCH"/fuzz-driver*
 fi
-swift build --scratch-path "$SCRATCH" "${FLAGS[@]}" --product MediaworkerFuzz >&2
+swift build --scratch-path "$SCRATCH" "${FLAGS[@]}" --product "$PRODUCT" >&2
 echo "${FLAGS[*]}" >"$SCRATCH/fuzz-flags"
 LIB=$(cd "$SCRATCH/debug" && pwd)
 CLANG=$(dirname "$(readlink -f "$(command -v swift)")")/clang
-DRIVER=$SCRATCH/fuzz-driver
-if [[ ! -x $DRIVER || $LIB/libMediaworkerFuzz.so -nt $DRIVER ]]; then
-  "$CLANG" -fsanitize=fuzzer,address fuzz/driver.c -o "$DRIVER" -L"$LIB" -lMediaworkerFuzz -Wl,-rpath,"$LIB"
+DRIVER=$SCRATCH/fuzz-driver-$PRODUCT
+if [[ ! -x $DRIVER || $LIB/lib$PRODUCT.so -nt $DRIVER ]]; then
+  "$CLANG" -fsanitize=fuzzer,address fuzz/driver.c -o "$DRIVER" -L"$LIB" -l"$PRODUCT" -Wl,-rpath,"$LIB"
 fi
 mkdir -p "$SCRATCH/corpus/$TARGET" "$SCRATCH/artifacts/$TARGET"
 export MEDIAWORKER_FUZZ_TARGET=$TARGET

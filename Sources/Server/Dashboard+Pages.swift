@@ -15,25 +15,20 @@ extension Dashboard {
         }
         let stats = try await queueCall { try await queue.stats() }
         let jobs = try await queueCall { try await queue.list(state: filter, limit: Self.listLimit) }
-        var context = chrome(title: filter.map { "Jobs · \($0.rawValue)" } ?? "Jobs", current: current,
-                             notice: DashboardNotice(request))
-        if let filter { context["filter"] = filter.rawValue }
-        context["total"] = stats.total
-        context["counts"] = JobState.allCases.map { state -> [String: Any] in
-            ["state": state.rawValue, "count": stats[state], "selected": state == filter]
-        }
-        context["retryableCount"] = stats[.failed] + stats[.dead]
-        context["hasRetryable"] = stats[.failed] + stats[.dead] > 0
         let date = UTCDates()
-        context["jobs"] = jobs.map { Self.row($0, date) }
         let shown = filter.map { stats[$0] } ?? stats.total
-        if shown > jobs.count { context["truncated"] = "Showing the newest \(jobs.count) of \(shown) jobs." }
-        if stats[.queued] + stats[.running] > 0 {
-            // Reload without the one-off notice.
-            context["refresh"] = refreshSeconds
-            context["refreshURL"] = filter.map { "/?state=\($0.rawValue)" } ?? "/"
-        }
-        return html(templates.render("index", context))
+        // Reload (without the one-off notice) while something is still to run.
+        let active = stats[.queued] + stats[.running] > 0
+        let page = IndexPage(
+            chrome: chrome(title: filter.map { "Jobs · \($0.rawValue)" } ?? "Jobs", current: current, notice: DashboardNotice(request)),
+            filter: filter?.rawValue, total: stats.total,
+            counts: JobState.allCases.map { .init(state: $0.rawValue, count: stats[$0], selected: $0 == filter) },
+            retryableCount: stats[.failed] + stats[.dead], hasRetryable: stats[.failed] + stats[.dead] > 0,
+            jobs: jobs.map { Self.row($0, date) },
+            truncated: shown > jobs.count ? "Showing the newest \(jobs.count) of \(shown) jobs." : nil,
+            refresh: active ? refreshSeconds : nil,
+            refreshURL: active ? filter.map { "/?state=\($0.rawValue)" } ?? "/" : nil)
+        return html(templates.render("index", page))
     }
 
     func jobPage(_ request: Request, _ id: String, _ current: DashboardSession.Session) async throws -> Response {
@@ -42,87 +37,70 @@ extension Dashboard {
         }
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
         let result = try await Blocking.run { [outputs] in try? outputs.result(for: id) }
-        var context = chrome(title: "Job \(id)", current: current, notice: DashboardNotice(request))
         let date = UTCDates()
-        for (key, value) in Self.row(job, date) { context[key] = value }
-        context["key"] = job.key
-        context["created"] = date(job.createdAt)
-        if let finished = job.finishedAt { context["finished"] = date(finished) }
-        context["canCancel"] = [.queued, .failed, .running].contains(job.state) && !job.cancelRequested
-        context["template"] = Self.specField(job.spec, "template") ?? "none"
-        context["spec"] = Self.pretty(job.spec)
-
         let files = result?.outputs ?? []
         let url = { (o: JobResult.Output) in "/jobs/\(id)/files/\(Self.pathEscape(o.path))" }
-        let thumbnails = files.filter { $0.kind == "thumbnail" }.map { o -> [String: Any] in
-            var thumbnail: [String: Any] = ["url": url(o), "name": o.name, "width": o.width ?? 0, "height": o.height ?? 0]
-            if let time = o.time { thumbnail["time"] = String(format: "%.2f", time) }
-            return thumbnail
+        let thumbnails = files.filter { $0.kind == "thumbnail" }.map { o in
+            JobPage.Thumbnail(url: url(o), name: o.name, width: o.width ?? 0, height: o.height ?? 0,
+                              time: o.time.map { String(format: "%.2f", $0) })
         }
-        context["thumbnails"] = thumbnails
-        context["hasThumbnails"] = !thumbnails.isEmpty
-        if let sheet = files.first(where: { $0.kind == "contact_sheet" }) {
-            context["contactSheet"] = ["url": url(sheet), "width": sheet.width ?? 0, "height": sheet.height ?? 0]
+        let sheet = files.first { $0.kind == "contact_sheet" }.map { o in
+            JobPage.Picture(url: url(o), width: o.width ?? 0, height: o.height ?? 0)
         }
-        context["outputs"] = files.map { o -> [String: Any] in
-            ["url": url(o), "file": o.path, "kind": o.kind, "size": Self.bytes(o.bytes),
-             "picture": o.width.flatMap { w in o.height.map { "\(w)×\($0)" } } ?? "",
-             "duration": o.duration.map { String(format: "%.2f s", $0) } ?? "", "sha256": o.sha256,
-             "shortHash": String(o.sha256.prefix(12)), "platform": o.platform?.cell ?? ""]
+        let outputRows = files.map { o in
+            JobPage.Output(url: url(o), file: o.path, kind: o.kind, size: Self.bytes(o.bytes),
+                           picture: o.width.flatMap { w in o.height.map { "\(w)×\($0)" } } ?? "",
+                           duration: o.duration.map { String(format: "%.2f s", $0) } ?? "", sha256: o.sha256,
+                           shortHash: String(o.sha256.prefix(12)), platform: o.platform?.cell ?? "")
         }
-        context["hasOutputs"] = !files.isEmpty
-        let findings = files.compactMap { o -> [String: Any]? in
+        let findings = files.compactMap { o -> JobPage.Finding? in
             guard let p = o.platform, !p.ok else { return nil }
-            return ["output": o.name, "platform": p.name,
-                    "violations": p.violations.map { ["rule": $0.rule, "message": $0.message] }]
+            return JobPage.Finding(output: o.name, platform: p.name,
+                                   violations: p.violations.map { .init(rule: $0.rule, message: $0.message) })
         }
-        context["findings"] = findings
-        context["hasFindings"] = !findings.isEmpty
         let latest = attempts.last?.attempt
-        context["attemptRows"] = attempts.reversed().map { a -> [String: Any] in
-            var row: [String: Any] = [
-                "attempt": a.attempt, "worker": a.workerID, "started": date(a.startedAt),
-                "ended": a.endedAt.map { date($0) } ?? "running", "outcome": a.outcome?.rawValue ?? "—",
-                "progress": a.progress.map { "\(Int(($0 * 100).rounded()))%" } ?? "", "error": a.error ?? "",
-                "latest": a.attempt == latest,
-            ]
-            if let tail = a.logTail, !tail.isEmpty { row["logTail"] = tail }
-            return row
+        let attemptRows = attempts.reversed().map { a in
+            JobPage.Attempt(attempt: a.attempt, worker: a.workerID, started: date(a.startedAt),
+                            ended: a.endedAt.map { date($0) } ?? "running", outcome: a.outcome?.rawValue ?? "—",
+                            progress: a.progress.map { "\(Int(($0 * 100).rounded()))%" } ?? "", error: a.error ?? "",
+                            latest: a.attempt == latest, logTail: a.logTail.flatMap { $0.isEmpty ? nil : $0 })
         }
-        context["hasAttempts"] = !attempts.isEmpty
-        if job.state == .queued || job.state == .running {
-            context["refresh"] = refreshSeconds
-            context["refreshURL"] = "/jobs/\(id)"
-        }
-        return html(templates.render("job", context))
+        let active = job.state == .queued || job.state == .running
+        let page = JobPage(
+            chrome: chrome(title: "Job \(id)", current: current, notice: DashboardNotice(request)),
+            job: Self.row(job, date), key: job.key, created: date(job.createdAt), finished: job.finishedAt.map { date($0) },
+            canCancel: [.queued, .failed, .running].contains(job.state) && !job.cancelRequested,
+            template: Self.specField(job.spec, "template") ?? "none", spec: Self.pretty(job.spec),
+            thumbnails: thumbnails, hasThumbnails: !thumbnails.isEmpty, contactSheet: sheet,
+            outputs: outputRows, hasOutputs: !files.isEmpty, findings: findings, hasFindings: !findings.isEmpty,
+            attemptRows: attemptRows, hasAttempts: !attempts.isEmpty,
+            refresh: active ? refreshSeconds : nil, refreshURL: active ? "/jobs/\(id)" : nil)
+        return html(templates.render("job", page))
     }
 
     /// A job as a table row (also the top of the job page).
-    static func row(_ job: JobRecord, _ date: UTCDates) -> [String: Any] {
+    static func row(_ job: JobRecord, _ date: UTCDates) -> JobRow {
         let percent = job.progress.map { Int(($0 * 100).rounded()) }
-        return [
-            "id": job.id, "state": job.state.rawValue, "attempts": job.attempts, "maxAttempts": job.maxAttempts,
-            "input": specField(job.spec, "input") ?? "", "updated": date(job.updatedAt), "error": job.error ?? "",
-            "hasError": !(job.error ?? "").isEmpty,
-            "hasProgress": percent != nil && (job.state == .running || job.state == .succeeded || (job.progress ?? 0) > 0),
-            "percent": percent ?? 0, "cancelRequested": job.cancelRequested,
-            "canRetry": [.failed, .dead, .cancelled, .succeeded].contains(job.state),
-            // The list offers Retry where something went wrong; the job page also offers running a success again.
-            "canRetryFromList": [.failed, .dead, .cancelled].contains(job.state),
-            "retryLabel": job.state == .succeeded ? "Run again" : "Retry",
-        ]
+        return JobRow(
+            id: job.id, state: job.state.rawValue, attempts: job.attempts, maxAttempts: job.maxAttempts,
+            input: specField(job.spec, "input") ?? "", updated: date(job.updatedAt), error: job.error ?? "",
+            hasError: !(job.error ?? "").isEmpty,
+            hasProgress: percent != nil && (job.state == .running || job.state == .succeeded || (job.progress ?? 0) > 0),
+            percent: percent ?? 0, cancelRequested: job.cancelRequested,
+            canRetry: [.failed, .dead, .cancelled, .succeeded].contains(job.state),
+            canRetryFromList: [.failed, .dead, .cancelled].contains(job.state),
+            retryLabel: job.state == .succeeded ? "Run again" : "Retry")
     }
 
     static func specField(_ spec: String, _ name: String) -> String? {
-        guard case .object(let fields) = JSONValue(text: spec), case .string(let value)? = fields[name] else { return nil }
-        return value
+        JSONValue(text: spec).object?[name]?.string
     }
 
     static func pretty(_ spec: String) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(spec.utf8)),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return spec }
-        return String(decoding: data, as: UTF8.self)
+        guard let value = JSONValue(json: Data(spec.utf8)) else { return spec }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? spec
     }
 
     static func bytes(_ count: Int) -> String {

@@ -104,7 +104,7 @@ struct Dashboard: Sendable {
     func loginPage(_ request: Request, failed: Bool) -> Response {
         let nonce = session.newLoginNonce()
         var response = html(
-            templates.render("login", ["title": "Sign in", "failed": failed, "loginCSRF": session.loginCSRF(nonce: nonce)]),
+            templates.render("login", LoginPage(chrome: Chrome(title: "Sign in"), failed: failed, loginCSRF: session.loginCSRF(nonce: nonce))),
             status: failed ? .unauthorized : .ok)
         response.setCookie(cookie(DashboardSession.loginCookieName, nonce, maxAge: 3600, path: "/login"))
         return response
@@ -152,20 +152,12 @@ struct Dashboard: Sendable {
     }
 
     func errorPage(_ status: HTTPResponse.Status, _ message: String, current: DashboardSession.Session?, back: String = "/") -> Response {
-        var context = chrome(title: "\(status.code) \(status.reasonPhrase)", current: current)
-        context["message"] = message
-        context["back"] = back
-        return html(templates.render("error", context), status: status)
+        let page = ErrorPage(chrome: chrome(title: "\(status.code) \(status.reasonPhrase)", current: current), message: message, back: back)
+        return html(templates.render("error", page), status: status)
     }
 
     /// What the header partial needs.
-    func chrome(title: String, current: DashboardSession.Session?, notice: DashboardNotice? = nil) -> [String: Any] {
-        var context: [String: Any] = ["title": title]
-        if let current {
-            context["signedIn"] = true
-            context["csrf"] = session.csrfToken(for: current)
-        }
-        if let notice { context["notice"] = notice.text }
-        return context
+    func chrome(title: String, current: DashboardSession.Session?, notice: DashboardNotice? = nil) -> Chrome {
+        Chrome(title: title, signedIn: current != nil, csrf: current.map { session.csrfToken(for: $0) }, notice: notice?.text)
     }
 }

@@ -16,9 +16,10 @@ struct DashboardTemplates: Sendable {
         self.library = library
     }
 
-    func render(_ name: String, _ context: [String: Any]) -> String {
+    /// Renders a page's view model (``LoginPage``, ``IndexPage``, ``JobPage``, ``ErrorPage``).
+    func render(_ name: String, _ page: Any) -> String {
         // Every name passed here is registered above.
-        library.render(context, withTemplate: name) ?? "template \(name) missing"
+        library.render(page, withTemplate: name) ?? "template \(name) missing"
     }
 
     static let head = """
@@ -89,6 +90,7 @@ struct DashboardTemplates: Sendable {
         """
 
     static let login = """
+        {{#chrome}}
         {{> head}}
         <h1>Sign in</h1>
         {{#failed}}<p class="error" role="alert">That is not the operator token.</p>{{/failed}}
@@ -99,9 +101,11 @@ struct DashboardTemplates: Sendable {
         </form>
         <p class="muted">The token is the server's MEDIAWORKER_OPERATOR_TOKEN.</p>
         {{> foot}}
+        {{/chrome}}
         """
 
     static let index = """
+        {{#chrome}}
         {{> head}}
         <h1>Jobs{{#filter}} · {{filter}}{{/filter}}</h1>
         <nav class="counts" aria-label="Jobs per state">
@@ -133,10 +137,13 @@ struct DashboardTemplates: Sendable {
         </table></div>
         {{#truncated}}<p class="muted">{{truncated}} Filter by state to narrow the list.</p>{{/truncated}}
         {{> foot}}
+        {{/chrome}}
         """
 
     static let job = """
+        {{#chrome}}
         {{> head}}
+        {{#job}}
         <p><a href="/">← All jobs</a></p>
         <h1>Job <span class="mono">{{id}}</span> <span class="state state-{{state}}" id="job-state">{{state}}</span></h1>
         <dl class="facts">
@@ -181,14 +188,18 @@ struct DashboardTemplates: Sendable {
         {{^hasAttempts}}<p class="muted">Not run yet.</p>{{/hasAttempts}}
         <h2>Spec</h2>
         <pre>{{spec}}</pre>
+        {{/job}}
         {{> foot}}
+        {{/chrome}}
         """
 
     static let error = """
+        {{#chrome}}
         {{> head}}
         <h1>{{title}}</h1>
         <p class="error">{{message}}</p>
         <p><a href="{{back}}">Back</a></p>
         {{> foot}}
+        {{/chrome}}
         """
 }

@@ -80,6 +80,96 @@ struct APITests {
         }
     }
 
+    @Test("the OpenAPI schemas describe the documents the API types encode: every key documented, every required key present")
+    func openAPISchemasMatchTheTypes() async throws {
+        let harness = try await ServerHarness.make()
+        let schemas = try Self.components()
+        try await harness.withRouter { client in
+            let schemas = try Self.components()
+            let dead = try await JobFixture.make(harness.queue, key: "dead", end: .dead, error: "no video stream", logTail: "tail\n")
+            let done = try await JobFixture.make(harness.queue, key: "done", end: .succeeded)
+            _ = try await JobFixture.make(harness.queue, key: "running", end: .running)
+            _ = try JobFixture.publishOutputs(harness, id: done)
+            let cases: [(String, String)] = [
+                ("/api/jobs/\(dead)", "JobDetail"), ("/api/jobs/\(done)", "JobDetail"), ("/api/jobs", "JobList"),
+                ("/api/stats", "Stats"), ("/api/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV", "Error"),
+            ]
+            for (uri, schema) in cases {
+                let body = try JSONSerialization.jsonObject(with: Data(try await client.api(harness, .get, uri).text.utf8))
+                var problems: [String] = []
+                Self.check(body, against: ["$ref": "#/components/schemas/\(schema)"], schemas: schemas, at: uri, problems: &problems)
+                #expect(problems.isEmpty, "\(uri) against \(schema): \(problems)")
+            }
+            let dry = try JSONSerialization.jsonObject(with: Data(try await client.api(harness, .post, "/api/jobs/retry-failed?dry_run=1").text.utf8))
+            var problems: [String] = []
+            Self.check(dry, against: ["$ref": "#/components/schemas/RetryFailed"], schemas: schemas, at: "retry-failed", problems: &problems)
+            #expect(problems.isEmpty, "\(problems)")
+        }
+        // The checker itself finds an undocumented key and a missing required one.
+        var problems: [String] = []
+        Self.check(["error": "x", "extra": 1] as [String: Any], against: ["$ref": "#/components/schemas/Error"], schemas: schemas, at: "", problems: &problems)
+        Self.check([String: Any](), against: ["$ref": "#/components/schemas/Error"], schemas: schemas, at: "", problems: &problems)
+        #expect(problems.count == 2, "\(problems)")
+    }
+
+    static func components() throws -> [String: Any] {
+        let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.json) as? [String: Any])
+        return try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+    }
+
+    /// A small JSON-schema walk (the subset the document uses: $ref, object properties/required/
+    /// additionalProperties, array items, scalar types, enum).
+    static func check(_ value: Any, against schema: [String: Any], schemas: [String: Any], at path: String, problems: inout [String]) {
+        if let ref = schema["$ref"] as? String {
+            guard let target = schemas[String(ref.split(separator: "/").last ?? "")] as? [String: Any] else {
+                problems.append("\(path): unknown \(ref)"); return
+            }
+            return check(value, against: target, schemas: schemas, at: path, problems: &problems)
+        }
+        if let options = schema["oneOf"] as? [[String: Any]] {
+            let fits = options.contains { option in
+                var sub: [String] = []
+                check(value, against: option, schemas: schemas, at: path, problems: &sub)
+                return sub.isEmpty
+            }
+            if !fits { problems.append("\(path): fits none of oneOf") }
+            return
+        }
+        switch schema["type"] as? String {
+        case "object":
+            guard let object = value as? [String: Any] else { problems.append("\(path): not an object"); return }
+            let properties = schema["properties"] as? [String: Any] ?? [:]
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil { problems.append("\(path).\(key): required, missing") }
+            for (key, member) in object {
+                if let property = properties[key] as? [String: Any] {
+                    check(member, against: property, schemas: schemas, at: "\(path).\(key)", problems: &problems)
+                } else if let extra = schema["additionalProperties"] as? [String: Any] {
+                    check(member, against: extra, schemas: schemas, at: "\(path).\(key)", problems: &problems)
+                } else if !properties.isEmpty || schema["additionalProperties"] as? Bool == false {
+                    problems.append("\(path).\(key): not documented")
+                }
+            }
+        case "array":
+            guard let array = value as? [Any] else { problems.append("\(path): not an array"); return }
+            if let items = schema["items"] as? [String: Any] {
+                for (i, item) in array.enumerated() { check(item, against: items, schemas: schemas, at: "\(path)[\(i)]", problems: &problems) }
+            }
+        case "string":
+            guard let text = value as? String else { problems.append("\(path): not a string"); return }
+            if let allowed = schema["enum"] as? [String], !allowed.contains(text) { problems.append("\(path): '\(text)' not in enum") }
+        case "integer":
+            guard let n = value as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue == n.doubleValue.rounded() else {
+                problems.append("\(path): not an integer"); return
+            }
+        case "number":
+            if (value as? NSNumber).map({ String(cString: $0.objCType) == "c" }) ?? true { problems.append("\(path): not a number") }
+        case "boolean":
+            if (value as? NSNumber).map({ String(cString: $0.objCType) != "c" }) ?? true { problems.append("\(path): not a boolean") }
+        default:
+            break
+        }
+    }
+
     @Test("the hook and the API answer every error with one body: {\"error\": \"<one line>\"}")
     func oneErrorBody() async throws {
         let harness = try await ServerHarness.make()
