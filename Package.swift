@@ -91,8 +91,9 @@ let package = Package(
             ]
         ),
 
-        .target(name: "MediaworkerFuzz", dependencies: ["Media", "Imaging"], path: "fuzz/Sources/MediaworkerFuzz"),
-        .target(name: "MediaworkerFuzzJob", dependencies: ["Job", "Hook"], path: "fuzz/Sources/MediaworkerFuzzJob"),
+        .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport"),
+        .target(name: "MediaworkerFuzz", dependencies: ["FuzzSupport", "Media", "Imaging"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzzJob", dependencies: ["FuzzSupport", "Job", "Hook"], path: "fuzz/Sources/MediaworkerFuzzJob"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.
         .executableTarget(

@@ -4,10 +4,11 @@
 // has one LLVMFuzzerTestOneInput). Built with `swift build --sanitize=fuzzer --sanitize=address`, so the
 // product's own code is instrumented, not only this file.
 import Foundation
+import FuzzSupport
 import Imaging
 import Media
 
-private enum Target: String {
+private enum Target: String, CaseIterable {
     case media, png
 }
 
@@ -16,12 +17,7 @@ nonisolated(unsafe) private var scratchPath = ""
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
-    let name = ProcessInfo.processInfo.environment["MEDIAWORKER_FUZZ_TARGET"] ?? "media"
-    guard let chosen = Target(rawValue: name) else {
-        FileHandle.standardError.write(Data("unknown MEDIAWORKER_FUZZ_TARGET \(name) for this library: media, png\n".utf8))
-        exit(2)
-    }
-    target = chosen
+    target = chosenFuzzTarget(Target.self)
     scratchPath = NSTemporaryDirectory() + "/mediaworker-fuzz-\(getpid()).bin"
     MediaLog.configure(environment: [:])
     return 0

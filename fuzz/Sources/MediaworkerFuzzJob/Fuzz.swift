@@ -2,10 +2,11 @@
 // only — no FFmpeg, no libpng. `fuzz/run.sh` picks the library by target and the target with
 // MEDIAWORKER_FUZZ_TARGET.
 import Foundation
+import FuzzSupport
 import Hook
 import Job
 
-private enum Target: String {
+private enum Target: String, CaseIterable {
     case jobspec, hook
 }
 
@@ -13,12 +14,7 @@ nonisolated(unsafe) private var target = Target.jobspec
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
-    let name = ProcessInfo.processInfo.environment["MEDIAWORKER_FUZZ_TARGET"] ?? "jobspec"
-    guard let chosen = Target(rawValue: name) else {
-        FileHandle.standardError.write(Data("unknown MEDIAWORKER_FUZZ_TARGET \(name) for this library: jobspec, hook\n".utf8))
-        exit(2)
-    }
-    target = chosen
+    target = chosenFuzzTarget(Target.self)
     return 0
 }
 
