@@ -51,9 +51,11 @@ COPY --from=build /out/ /
 COPY jobs /usr/local/share/mediaworker/jobs
 COPY samples /usr/local/share/mediaworker/samples
 
+# The repository has no public address yet: publishers pass it (docker build --build-arg SOURCE_URL=https://…).
+ARG SOURCE_URL=""
 LABEL org.opencontainers.image.title="mediaworker" \
       org.opencontainers.image.description="Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark (#SomosLoMismo); upload hook, operators' API, dashboard and job-queue worker." \
-      org.opencontainers.image.source="https://github.com/somoslomismo/mediaworker" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="GPL-2.0-or-later" \
       org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
 
