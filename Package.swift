@@ -1,4 +1,6 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
+// 6.2: hummingbird 2.28, swift-log 1.16, swift-metrics 2.13, swift-prometheus 2.4 and swift-service-lifecycle 2.13
+// declare swift-tools-version 6.2. Built and tested with Swift 6.3.1 (the toolchain of CI and the image).
 import PackageDescription
 
 let ffmpegProviders: [SystemPackageProvider] = [
@@ -7,26 +9,47 @@ let ffmpegProviders: [SystemPackageProvider] = [
 
 let package = Package(
     name: "mediaworker",
-    platforms: [.macOS(.v14)],
+    // No `platforms`: mediaworker is Linux-only today (Debian 12: Glibc, prctl(PR_SET_PDEATHSIG), renameat2,
+    // Debian's FFmpeg 5.1), and SwiftPM has no way to name Linux there; claiming a macOS version would be untrue.
     products: [
         .executable(name: "mediaworker", targets: ["mediaworker"]),
         // libFuzzer targets, built with --sanitize=fuzzer --sanitize=address by fuzz/run.sh.
         .library(name: "MediaworkerFuzz", type: .dynamic, targets: ["MediaworkerFuzz"]),
         .library(name: "MediaworkerFuzzJob", type: .dynamic, targets: ["MediaworkerFuzzJob"]),
     ],
+    // Reproducible builds: every dependency `exact:`, at the versions CI builds (Package.resolved is not committed:
+    // it is ignored here). The packages these bring in are pinned below too, so nothing floats.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // Brought in by the packages above (not imported by any target): pinned so the whole graph is fixed.
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-algorithms", exact: "1.2.1"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", exact: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", exact: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers", exact: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-http2", exact: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-transport-services", exact: "1.28.0"),
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-service-context", exact: "1.5.1"),
+        .package(url: "https://github.com/apple/swift-system", exact: "1.8.1"),
     ],
     targets: [
         // System libraries. SwiftPM allows one pkg-config name per system library target:
@@ -38,6 +61,8 @@ let package = Package(
         .target(name: "CPNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
         // fork/exec with a parent-death signal and limits, and renameat2: calls Swift cannot make safely or at all.
         .target(name: "CProcess"),
+        // The build's `git describe` (scripts/stamp-version.sh), for `mediaworker --version`.
+        .target(name: "CBuildInfo"),
 
         .target(name: "Job"),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
@@ -72,6 +97,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -84,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "mediaworker",
             dependencies: [
-                "Job", "Media", "Imaging", "Pipeline", "Runner", "Queue", "Worker", "Server", "Verify",
+                "Job", "Media", "Imaging", "Pipeline", "Runner", "Queue", "Worker", "Server", "Verify", "CBuildInfo",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The dashboard in a real browser: headless Chromium (Debian's `chromium`) driven over the DevTools protocol.
+"""The dashboard in a real browser: headless Chromium driven by selenium through Debian's chromedriver.
 
     MEDIAWORKER_OPERATOR_TOKEN=... scripts/dashboard-browser-check.py http://127.0.0.1:8080 [--screenshots DIR]
 
@@ -7,11 +7,19 @@ Needs a running `mediaworker serve` whose queue holds a succeeded job with thumb
 (found through the API). Signs in through the form, finds both rows and their states on the list, checks every
 <img> of the succeeded job's page loaded (naturalWidth > 0), clicks Retry on the failed job's row, and checks
 through the API that the job is queued again. Exits non-zero on the first failed check.
-Packages: apt-get install chromium; pip install websocket-client. Talks to the given URL only.
+Packages: apt-get install chromium chromium-driver; pip install selenium. Talks to the given URL only
+(selenium is pointed at Debian's driver and browser, so it downloads nothing). scripts/serve-check.sh runs it
+in CI against a real `serve --work`.
 """
-import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, sys, urllib.request
 
-import websocket  # websocket-client
+os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager look for drivers online
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def fail(message):
@@ -25,71 +33,23 @@ def api(base, token, path):
         return json.load(response)
 
 
-class Browser:
-    def __init__(self, port, profile):
-        self.process = subprocess.Popen(
-            [shutil.which("chromium") or "chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-             f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "--window-size=1280,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while True:
-            try:
-                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
-                break
-            except OSError:
-                if time.time() > deadline:
-                    fail("chromium did not open its DevTools port")
-                time.sleep(0.2)
-        page = next(t for t in targets if t["type"] == "page")
-        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
-        self.next_id = 0
-        self.call("Page.enable")
-        self.call("Runtime.enable")
-
-    def call(self, method, **params):
-        self.next_id += 1
-        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    fail(f"{method}: {message['error']}")
-                return message.get("result", {})
-
-    def js(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        return result.get("result", {}).get("value")
-
-    def wait_for(self, expression, what, seconds=15):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if self.js(expression):
-                return
-            time.sleep(0.2)
-        fail(f"timed out waiting for {what}")
-
-    def open(self, url):
-        self.call("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", url)
-
-    def screenshot(self, path):
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
-
-    def close(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("--screenshots")
-    parser.add_argument("--port", type=int, default=9333)
     args = parser.parse_args()
     base, token = args.base.rstrip("/"), os.environ.get("MEDIAWORKER_OPERATOR_TOKEN", "")
     if not token:
         fail("MEDIAWORKER_OPERATOR_TOKEN is not set")
+
     def jobs(state):
         return api(base, token, f"/api/jobs?state={state}&limit=500")["jobs"]
     done = next((j for j in jobs("succeeded")
@@ -98,42 +58,58 @@ def main():
     if not done or not broken:
         fail("the queue needs a succeeded job with thumbnails and a failed or dead job")
 
-    profile = tempfile.mkdtemp(prefix="mw-browser-")
-    browser = Browser(args.port, profile)
+    driver = browser()
+    wait = WebDriverWait(driver, 20)
+
+    def until(condition, what):
+        try:
+            return wait.until(lambda d: condition(d))
+        except TimeoutException:
+            fail(f"timed out waiting for {what} (at {driver.current_url})")
+
+    def row_state(job_id):
+        rows = driver.find_elements(By.CSS_SELECTOR, f'tr[data-job="{job_id}"]')
+        return rows[0].get_attribute("data-state") if rows else None
+
     try:
-        browser.open(base + "/")
-        if browser.js("location.pathname") != "/login":
-            fail("signed out, / did not lead to /login")
-        browser.js(f"document.querySelector('input[name=token]').value = {json.dumps(token)};"
-                   "document.querySelector('form.login').submit()")
-        browser.wait_for("location.pathname === '/' && !!document.querySelector('table.jobs')", "the job list")
+        driver.get(base + "/")
+        until(lambda d: d.execute_script("return location.pathname") == "/login", "signed out, / leading to /login")
+        driver.find_element(By.CSS_SELECTOR, "input[name=token]").send_keys(token)
+        driver.find_element(By.CSS_SELECTOR, "form.login").submit()
+        until(lambda d: d.execute_script("return location.pathname") == "/"
+              and d.find_elements(By.CSS_SELECTOR, "table.jobs"), "the job list after signing in")
         for job in (done, broken):
-            browser.open(f"{base}/?state={job['state']}")
-            state = browser.js(f"(document.querySelector('tr[data-job=\"{job['id']}\"]') || {{dataset: {{}}}}).dataset.state")
+            driver.get(f"{base}/?state={job['state']}")
+            state = row_state(job["id"])
             if state != job["state"]:
                 fail(f"row of {job['id']}: state {state!r}, the API says {job['state']!r}")
         if args.screenshots:
-            browser.screenshot(os.path.join(args.screenshots, "list.png"))
+            driver.save_screenshot(os.path.join(args.screenshots, "list.png"))
 
-        browser.open(f"{base}/jobs/{done['id']}")
-        browser.wait_for("[...document.images].length > 0 && [...document.images].every(i => i.complete)", "images")
-        widths = browser.js("[...document.images].map(i => i.naturalWidth)")
+        driver.get(f"{base}/jobs/{done['id']}")
+        until(lambda d: d.execute_script(
+            "return document.images.length > 0 && [...document.images].every(i => i.complete)"), "the job's images")
+        widths = driver.execute_script("return [...document.images].map(i => i.naturalWidth)")
         if not widths or min(widths) <= 0:
             fail(f"images of {done['id']} did not load: natural widths {widths}")
         if args.screenshots:
-            browser.screenshot(os.path.join(args.screenshots, "job.png"))
+            driver.save_screenshot(os.path.join(args.screenshots, "job.png"))
 
-        browser.open(f"{base}/?state={broken['state']}")
-        clicked = browser.js(f"(b => b ? (b.click(), true) : false)(document.querySelector('tr[data-job=\"{broken['id']}\"] button.retry'))")
-        if not clicked:
+        driver.get(f"{base}/?state={broken['state']}")
+        buttons = driver.find_elements(By.CSS_SELECTOR, f'tr[data-job="{broken["id"]}"] button.retry')
+        if not buttons:
             fail(f"no Retry button on the row of {broken['id']}")
-        browser.wait_for("!!document.querySelector('.notice')", "the notice after Retry")
-        state = api(base, token, f"/api/jobs/{broken['id']}")["job"]["state"]
-        if state != "queued":
-            fail(f"after Retry, {broken['id']} is {state}, not queued")
+        buttons[0].click()
+        until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"), "the notice after Retry")
+        # Queued again — or, with a worker running beside the server, already claimed (running) or failed once
+        # more: then its attempt count went up.
+        after = api(base, token, f"/api/jobs/{broken['id']}")["job"]
+        if after["state"] not in ("queued", "running") and after["attempts"] <= broken["attempts"]:
+            fail(f"after Retry, {broken['id']} is {after['state']} with no new attempt")
+        if args.screenshots:
+            driver.save_screenshot(os.path.join(args.screenshots, "retried.png"))
     finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)
+        driver.quit()
     print(f"dashboard-browser-check: ok (signed in; rows of {done['id']} and {broken['id']}; "
           f"{len(widths)} images loaded; Retry queued {broken['id']} again)")
 

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/stamp-version.sh   # `mediaworker --version` prints this checkout's git describe
 swift build -c release --product mediaworker
 MW=.build/release/mediaworker
 QUEUE=${MEDIAWORKER_QUEUE:-sqlite:var/queue.sqlite}

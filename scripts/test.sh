@@ -12,6 +12,7 @@ if [[ -z "${MEDIAWORKER_TEST_POSTGRES_URL:-}" && -x scripts/pg-test-cluster.sh ]
   PG_STARTED=1
 fi
 
+scripts/stamp-version.sh   # bakes `git describe` into the build: StandaloneMetricsTests checks --version
 swift build --build-tests
 # Two runs of the one suite. The media tests do their (blocking) frame work from synchronous test functions,
 # which swift-testing runs on the cooperative pool — two threads on this 2-core machine — so run side by side

@@ -81,10 +81,10 @@ struct Dashboard: Sendable {
     }
 
     /// A state-changing form: signed in, CSRF token right, then `body`.
-    func form(_ request: Request, _ body: ([String: String]) async throws -> Response) async throws -> Response {
+    func form(_ request: Request, _ body: (DashboardForm) async throws -> Response) async throws -> Response {
         guard let current = signedIn(request) else { return errorPage(.unauthorized, "Sign in first.", current: nil, back: "/login") }
         let fields = try await FormBody.fields(request)
-        guard session.checkCSRF(fields["csrf"], for: current) else {
+        guard session.checkCSRF(fields.csrf, for: current) else {
             return errorPage(.forbidden, "The form's CSRF token is missing or wrong: reload the page and try again.", current: current)
         }
         return try await body(fields)
@@ -112,11 +112,11 @@ struct Dashboard: Sendable {
 
     func login(_ request: Request) async throws -> Response {
         let fields = try await FormBody.fields(request)
-        guard session.checkLoginCSRF(fields["csrf"], nonce: request.cookies[DashboardSession.loginCookieName]?.value) else {
+        guard session.checkLoginCSRF(fields.csrf, nonce: request.cookies[DashboardSession.loginCookieName]?.value) else {
             return errorPage(.forbidden, "The sign-in form's CSRF token is missing or wrong: reload it and try again.",
                              current: nil, back: "/login")
         }
-        guard let token = fields["token"], ConstantTime.equal(token, operatorToken) else {
+        guard let token = fields.token, ConstantTime.equal(token, operatorToken) else {
             return loginPage(request, failed: true)
         }
         var response = redirect("/")

@@ -42,7 +42,9 @@ public struct ServerApplication: Sendable {
     /// Every route of the server.
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: RequestCountMiddleware(metrics: metrics))
+        // Requests by route, method and status, and their latency, through swift-metrics: `serve` bootstraps
+        // swift-metrics with `metrics.makeFactory()`, which names them `mediaworker_http_*`.
+        router.add(middleware: MetricsMiddleware())
         let outputs = JobOutputs(outputRoot: configuration.outputRoot)
         let hook = UploadHook(configuration: configuration, queue: queue, now: now)
         router.group("/hooks").add(middleware: JSONErrorMiddleware())

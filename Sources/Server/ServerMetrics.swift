@@ -6,8 +6,10 @@ import Queue
 
 /// The Prometheus registry behind `/metrics`. `serve` bootstraps swift-metrics with ``makeFactory()`` once,
 /// so the worker's swift-metrics (`mediaworker_attempts_total{outcome}`, `mediaworker_job_duration_seconds`,
-/// `mediaworker_job_fps`, `mediaworker_worker_busy_slots`) land here; at each scrape the server adds gauges
-/// from the queue's statistics. Every name starts with `mediaworker_`.
+/// `mediaworker_job_fps`, `mediaworker_worker_busy_slots`) and Hummingbird's `MetricsMiddleware` (HTTP requests
+/// by route, method and status, and their latency) land here; at each scrape the server adds gauges from the
+/// queue's statistics. `serve` and `work --metrics-listen` export the same names. Every name starts with
+/// `mediaworker_`.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
@@ -22,12 +24,37 @@ public final class ServerMetrics: Sendable {
         factory.durationHistogramBuckets["mediaworker_job_duration_seconds"] = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600]
             .map { Duration.seconds($0) }
         factory.valueHistogramBuckets["mediaworker_job_fps"] = [1, 2, 5, 10, 15, 24, 30, 45, 60, 90, 120, 180, 250, 500]
+        factory.nameAndLabelSanitizer = Self.httpMetricNames
         return factory
     }
 
     /// Bootstraps swift-metrics with ``makeFactory()``. Once per process (swift-metrics refuses a second time).
     public func bootstrapMetricsSystem() {
         MetricsSystem.bootstrap(makeFactory())
+    }
+
+    /// Hummingbird's `MetricsMiddleware` records OpenTelemetry-style names (`hb.requests`,
+    /// `http.server.request.duration`, dotted labels); Prometheus takes neither the dots nor names outside our
+    /// `mediaworker_` prefix, so they are renamed here. Every other metric passes unchanged.
+    ///
+    /// | MetricsMiddleware | exported as |
+    /// |---|---|
+    /// | `hb.requests` | `mediaworker_http_requests_total{route,method,status}` |
+    /// | `http.server.request.duration` | `mediaworker_http_request_duration_seconds{route,method,status}` (histogram) |
+    /// | `hb.request.errors` | `mediaworker_http_request_errors_total{route,method,status}` |
+    /// | `http.server.active_requests` | `mediaworker_http_active_requests{method}` |
+    @Sendable static func httpMetricNames(_ name: String, _ labels: [(String, String)]) -> (String, [(String, String)]) {
+        let renamed: String
+        switch name {
+        case "hb.requests": renamed = "mediaworker_http_requests_total"
+        case "http.server.request.duration": renamed = "mediaworker_http_request_duration_seconds"
+        case "hb.request.errors": renamed = "mediaworker_http_request_errors_total"
+        case "http.server.active_requests": renamed = "mediaworker_http_active_requests"
+        default: return (name, labels)
+        }
+        let labelNames = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
+                          "error.type": "status"]
+        return (renamed, labels.map { (labelNames[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
     }
 
     /// A `mediaworker_<name>` metric name with its help text.
@@ -50,31 +77,5 @@ public final class ServerMetrics: Sendable {
                 .set(stats.oldestRunnableAge ?? 0)
         }
         return registry.emitToString()
-    }
-
-    func countRequest(method: String, status: Int) {
-        registry.makeCounter(
-            descriptor: Self.name("http_requests", unit: "total", "HTTP requests answered by mediaworker serve"),
-            labels: [("method", method), ("status", String(status))]
-        ).increment()
-    }
-}
-
-/// Counts every answered request in `mediaworker_http_requests_total{method,status}`.
-struct RequestCountMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServerMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            let response = try await next(request, context)
-            metrics.countRequest(method: request.method.rawValue, status: response.status.code)
-            return response
-        } catch let error as any HTTPResponseError {
-            metrics.countRequest(method: request.method.rawValue, status: error.status.code)
-            throw error
-        } catch {
-            metrics.countRequest(method: request.method.rawValue, status: 500)
-            throw error
-        }
     }
 }

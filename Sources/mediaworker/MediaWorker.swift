@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import Foundation
 import Media
 
@@ -9,8 +10,9 @@ struct MediaWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaworker",
         abstract: "Transcodes campaign videos for social networks, extracts thumbnails, stamps a hashtag watermark.",
+        version: String(cString: mw_build_version()),
         subcommands: [Probe.self, Transcode.self, Thumbnail.self, Process.self, Jobs.self, Work.self, Serve.self,
-                      VerifyCommand.self, CheckSpec.self, Attempt.self]
+                      VerifyCommand.self, CheckSpec.self, HealthCheckCommand.self, Attempt.self]
     )
 
     static func main() async {

@@ -36,11 +36,16 @@ struct QueueOptions: ParsableArguments {
 
 /// Logging for long-running commands: swift-log to stderr, `--log-level` or `MEDIAWORKER_LOG_LEVEL`.
 enum LogSetup {
-    static func bootstrap(level: String?) throws {
+    static func level(_ level: String?) throws -> Logger.Level {
         let name = level ?? ProcessInfo.processInfo.environment["MEDIAWORKER_LOG_LEVEL"] ?? "info"
         guard let parsed = Logger.Level(rawValue: name) else {
             throw ValidationError("log level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        return parsed
+    }
+
+    static func bootstrap(level: String?) throws {
+        let parsed = try self.level(level)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = parsed

@@ -20,7 +20,10 @@ struct Serve: AsyncParsableCommand {
             SIGTERM or SIGINT shuts down gracefully.
             """)
 
-    @Option(help: "Address to listen on, HOST:PORT (IPv6: [::1]:8080).") var listen = "127.0.0.1:8080"
+    @Option(help: "Address to listen on, HOST:PORT (IPv6: [::1]:8080; default: $\(Serve.listenVariable), else 127.0.0.1:8080).")
+    var listen: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default: $MEDIAWORKER_LOG_LEVEL, else info).")
+    var logLevel: String?
     @Flag(help: "Also run the worker in this process (both shut down gracefully together on SIGTERM).") var work = false
     @Option(help: "The queue: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $\(QueueURL.environmentVariable), else sqlite:var/queue.sqlite).")
     var queue: String?
@@ -37,8 +40,13 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Worker (with --work)") var tuning: WorkerTuning
     @Flag(name: .customLong("secure-cookies"), help: "Mark dashboard cookies Secure (behind an HTTPS proxy).") var secureCookies = false
 
+    /// The image sets it to 0.0.0.0:8080; outside a container the default stays on the loopback.
+    static let listenVariable = "MEDIAWORKER_LISTEN"
+    var listenAddress: String { listen ?? ProcessInfo.processInfo.environment[Self.listenVariable].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8080" }
+
     func validate() throws {
-        _ = try ListenAddress(parsing: listen)
+        _ = try ListenAddress(parsing: listenAddress)
+        _ = try LogSetup.level(logLevel)
         guard hookBodyLimit > 0 else { throw ValidationError("--hook-body-limit must be positive") }
         if let queue { _ = try QueueURL(parsing: queue) }
         if work { try tuning.check(workerConfiguration()) }
@@ -55,7 +63,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let address = try ListenAddress(parsing: listen)
+        try LogSetup.bootstrap(level: logLevel)
+        let address = try ListenAddress(parsing: listenAddress)
         let logger = Logger(label: "mediaworker.serve")
         let configuration = ServerConfiguration(
             host: address.host, port: address.port, uploadRoot: uploadRoot, outputRoot: outputRoot, jobsDirectory: jobsDir,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Queue
+import Server
 import ServiceLifecycle
 import Worker
 
@@ -20,12 +21,16 @@ struct Work: AsyncParsableCommand {
     @Option(name: .customLong("jobs-dir"), help: "Folder of the job templates (default: $\(Locations.jobsDirectoryVariable), else the installation's jobs/, else ./jobs).")
     var jobsDirOption: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(name: .customLong("metrics-listen"),
+            help: "Also serve /metrics, /healthz and /readyz on HOST:PORT (the same names as serve's), for Prometheus and health checks.")
+    var metricsListen: String?
 
     var inputRoot: String { Locations.inputRoot(inputRootOption) }
     var outputRoot: String { Locations.outputRoot(outputRootOption) }
     var jobsDir: String { Locations.jobsDirectory(jobsDirOption) }
 
     func validate() throws {
+        if let metricsListen { _ = try ListenAddress(parsing: metricsListen) }
         try tuning.check(tuning.configuration(inputRoot: inputRoot, outputRoot: outputRoot, jobsDirectory: jobsDir))
     }
 
@@ -37,18 +42,38 @@ struct Work: AsyncParsableCommand {
         let drain = drain, outputRoot = outputRoot
         try await Fail.reporting {
             try await queue.with(logger: Logger(label: "mediaworker.queue")) { jobs in
+                // The metrics server comes first: a group shuts down in reverse order, so it answers while the
+                // worker winds down, and stops after it.
+                var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+                // swift-metrics is bootstrapped before the worker exists: its gauges bind to the backend when made.
+                if let server = try metricsServer(queue: jobs) {
+                    services.append(.init(service: server.makeApplication()))
+                }
                 let worker = try Worker(queue: jobs, configuration: config, logger: logger) { claim, outcome in
                     guard drain else { return }
                     let line = "\(claim.job.id) attempt \(claim.token): \(outcome.rawValue)"
                         + (outcome == .succeeded ? " → \(outputRoot)/\(claim.job.id)/" : "")
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
+                services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
                 let group = ServiceGroup(configuration: .init(
-                    services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }
         }
+    }
+}
+
+extension Work {
+    /// With `--metrics-listen`: bootstraps swift-metrics into a Prometheus registry and returns the server of
+    /// `/metrics`, `/healthz` and `/readyz` (the same routes and names as `serve`).
+    func metricsServer(queue: any JobQueue) throws -> MetricsServer? {
+        guard let metricsListen else { return nil }
+        let address = try ListenAddress(parsing: metricsListen)
+        let metrics = ServerMetrics()
+        metrics.bootstrapMetricsSystem()
+        return MetricsServer(host: address.host, port: address.port, queue: queue, metrics: metrics,
+                             logger: Logger(label: "mediaworker.metrics"))
     }
 }
 

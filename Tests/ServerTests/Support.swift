@@ -26,6 +26,16 @@ final class TestClock: Sendable {
     }
 }
 
+/// swift-metrics takes one backend per process (as `serve` bootstraps it): Hummingbird's MetricsMiddleware records
+/// every test server's requests into this registry once a test has asked for it.
+enum GlobalMetrics {
+    static let shared: ServerMetrics = {
+        let metrics = ServerMetrics()
+        metrics.bootstrapMetricsSystem()
+        return metrics
+    }()
+}
+
 /// One test's server: temp upload and output roots, the repository's job templates, a SQLite queue in the temp
 /// folder, two hook secrets and an operator token.
 final class ServerHarness: Sendable {
@@ -42,17 +52,21 @@ final class ServerHarness: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
-    private init(directory: URL, queue: any JobQueue, clock: TestClock, configuration: ServerConfiguration) {
+    private init(directory: URL, queue: any JobQueue, clock: TestClock, configuration: ServerConfiguration,
+                 metrics: ServerMetrics) {
         self.directory = directory
         uploadRoot = configuration.uploadRoot
         outputRoot = configuration.outputRoot
         self.queue = queue
         self.clock = clock
         self.configuration = configuration
-        metrics = ServerMetrics()
+        self.metrics = metrics
     }
 
-    static func make(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ServerHarness {
+    /// `metrics`: a registry of the test's own (queue gauges, what the test records through its factory), or
+    /// ``GlobalMetrics/shared`` to read what the process records through swift-metrics (the HTTP metrics).
+    static func make(metrics: ServerMetrics = ServerMetrics(),
+                     configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ServerHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaworker-server-tests-\(UUID().uuidString)")
         let uploads = directory.appendingPathComponent("uploads").path
         let outputs = directory.appendingPathComponent("outputs").path
@@ -68,7 +82,8 @@ final class ServerHarness: Sendable {
         let queue = try await QueueFactory.open(
             url: .sqlite(path: directory.appendingPathComponent("queue.sqlite").path),
             configuration: QueueConfiguration(backoff: Backoff(base: 3600, cap: 3600, jitter: 0)), logger: logger)
-        return ServerHarness(directory: directory, queue: queue, clock: TestClock(), configuration: configuration)
+        return ServerHarness(directory: directory, queue: queue, clock: TestClock(), configuration: configuration,
+                             metrics: metrics)
     }
 
     func application(port: Int = 0) throws -> some ApplicationProtocol {
