@@ -19,7 +19,7 @@ enum JobSpecValidator {
                 guard (16...8192).contains(v) else { throw JobSpecError("\(f).\(key)", "\(v) is outside 16…8192") }
                 guard v % 2 == 0 else { throw JobSpecError("\(f).\(key)", "\(v) must be even (4:2:0)") }
             }
-            guard (0...51).contains(r.crf) else { throw JobSpecError("\(f).crf", "\(r.crf) is outside 0…51") }
+            if let problem = H264Quality.problem(crf: r.crf) { throw JobSpecError("\(f).crf", problem) }
             guard X264Preset.names.contains(r.preset) else {
                 throw JobSpecError("\(f).preset", "'\(r.preset)' is not an x264 preset")
             }

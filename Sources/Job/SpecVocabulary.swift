@@ -18,6 +18,17 @@ public enum DeinterlaceRate: String, Codable, Sendable, CaseIterable {
     case field
 }
 
+/// The constant-quality values a rendition may ask of x264. 0 is lossless, which x264 only encodes in the High
+/// 4:4:4 Predictive profile: our outputs are High 4:2:0 (what the platforms take), so x264 would refuse it after
+/// the job had started; it is refused with the spec instead.
+public enum H264Quality {
+    public static let crf = 1...51
+    public static func problem(crf: Int) -> String? {
+        if crf == 0 { return "0 (lossless) needs x264's High 4:4:4 profile, which these H.264 High outputs are not: use 1…51 (18 is visually lossless)" }
+        return self.crf.contains(crf) ? nil : "\(crf) is outside 1…51"
+    }
+}
+
 /// x264's presets, the speed/size trade-off a rendition names (`"preset": "veryfast"`).
 public enum X264Preset {
     public static let names = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]

@@ -12,7 +12,7 @@ struct Transcode: ParsableCommand {
     @Argument(help: "The output .mp4 (written beside under a temporary name, renamed when complete).") var output: String
     @Option(help: "Output width (even; with only one of width/height the other follows the display aspect).") var width: Int?
     @Option(help: "Output height.") var height: Int?
-    @Option(help: "x264 constant rate factor, 0…51.") var crf = 23
+    @Option(help: "x264 constant rate factor, 1…51 (0, lossless, needs a profile these outputs are not).") var crf = 23
     @Option(help: "x264 preset.") var preset = "veryfast"
     @Option(name: .customLong("max-bitrate"), help: "Cap the video bitrate (VBV), kb/s.") var maxBitrate: Int?
     @Option(help: "Threads for the whole job (0: all cores).") var threads = 0

@@ -28,6 +28,8 @@ import Testing
 
     @Test(arguments: [
         (#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"crf":60}]}"#, "renditions[0].crf"),
+        // Lossless: x264 refuses it in the High profile our outputs use, so the spec is refused before any work.
+        (#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"crf":0}]}"#, "renditions[0].crf"),
         (#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":641,"height":360}]}"#, "renditions[0].width"),
         (#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"colour":"x"}]}"#, "renditions[0].colour"),
         (#"{"version":1,"input":"campaign-16x9.mp4","renditions":[{"name":"a","width":640,"height":360,"fit":"stretch"}]}"#, "renditions[0].fit"),

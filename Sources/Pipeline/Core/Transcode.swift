@@ -26,7 +26,7 @@ public struct TranscodeRequest: Sendable {
     public func validate() throws(PipelineError) {
         if let w = width, !(16...8192).contains(w) { throw .invalidSpec("width", "\(w) is outside 16…8192") }
         if let h = height, !(16...8192).contains(h) { throw .invalidSpec("height", "\(h) is outside 16…8192") }
-        guard (0...51).contains(crf) else { throw .invalidSpec("crf", "\(crf) is outside 0…51") }
+        if let problem = H264Quality.problem(crf: crf) { throw .invalidSpec("crf", problem) }
         guard Self.presets.contains(preset) else { throw .invalidSpec("preset", "'\(preset)' is not an x264 preset (\(Self.presets.joined(separator: ", ")))") }
         if let m = maxBitrateKbps, !(100...100_000).contains(m) { throw .invalidSpec("max_bitrate_kbps", "\(m) is outside 100…100000") }
         guard output.lowercased().hasSuffix(".mp4") else { throw .invalidSpec("output", "'\(output)' must end in .mp4") }
