@@ -43,12 +43,26 @@ public final class SQLiteJobQueue: JobQueue {
             // last transactions but never corrupts the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch {
-            throw QueueError(.database, "cannot open \(path)", underlying: error)
-        }
+        pool = try Self.open(path, config, timeout: configuration.busyTimeout)
         try Self.migrate(pool, logger: logger)
+    }
+
+    /// Opens the pool. A fresh file opened by two processes at once (a worker and a server started together)
+    /// races on switching it to WAL, and SQLite answers the loser `SQLITE_BUSY` without calling the busy
+    /// handler: that open is tried again, with jittered naps, until `timeout`.
+    static func open(_ path: String, _ config: Configuration, timeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(max(timeout, 1))
+        var tries = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: config)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                tries += 1
+                usleep(UInt32(min(1000 * tries, 20_000) + Int.random(in: 0...2000)))
+            } catch {
+                throw QueueError(.database, "cannot open \(path)", underlying: error)
+            }
+        }
     }
 
     /// Waits for another writer's lock in short naps (0.1 ms growing to 1 ms, with jitter) up to `timeout`.

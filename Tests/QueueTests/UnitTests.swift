@@ -4,6 +4,25 @@ import Testing
 
 @Suite("Queue building blocks")
 struct QueueUnitTests {
+    @Test("a fresh SQLite file opened by several at once (a server and workers started together): every open succeeds")
+    func sqliteOpenedTogether() async throws {
+        for round in 0..<15 {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mw-open-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = dir.appendingPathComponent("queue.sqlite").path
+            let opened = try await withThrowingTaskGroup(of: (any JobQueue).self) { group in
+                for _ in 0..<6 { group.addTask { try await QueueFactory.open(url: .sqlite(path: path)) } }
+                var queues: [any JobQueue] = []
+                for try await q in group { queues.append(q) }
+                return queues
+            }
+            #expect(opened.count == 6, "round \(round)")
+            _ = try await opened[0].enqueue(spec: "{}", key: "r\(round)")
+            #expect(try await opened[5].list(state: nil, limit: 5).count == 1)
+            for q in opened { await q.close() }
+        }
+    }
+
     @Test("backoff doubles from the base, is capped, and jitter stays within bounds")
     func backoff() {
         let backoff = Backoff(base: 2, cap: 60, jitter: 0.25)
