@@ -24,28 +24,18 @@ package enum HookPayload: Sendable, Equatable {
     case ignored(String)
 
     /// Tells the three formats apart by their top-level fields: tusd's `Type` + `Event`, S3's `Records`, else ours.
+    /// tusd's and S3's bodies are third-party JSON: only the few fields we need are read, whatever else their
+    /// versions add; ours is strict (unknown fields are errors).
     package static func parse(_ body: Data, defaultTemplate: String) throws -> HookPayload {
-        // Free-form on purpose: tusd's and S3's event bodies are third-party JSON, read field by field below
-        // (only the few fields we need, whatever else their versions add). Our own payload is typed (`ours`).
-        let object: [String: Any]  // third-party JSON (tusd, S3) until told apart
-        do {
-            guard let o = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {  // third-party JSON (tusd, S3) until told apart
-                throw HookError.malformed("the body is not a JSON object")
-            }
-            object = o
-        } catch let error as HookError {
-            throw error
-        } catch {
-            throw HookError.malformed("the body is not valid JSON")
-        }
+        guard let value = JSONValue(json: body) else { throw HookError.malformed("the body is not valid JSON") }
+        guard let object = value.object else { throw HookError.malformed("the body is not a JSON object") }
         if object["Type"] != nil, object["Event"] != nil {
             return try tusd(object, template: defaultTemplate)
         }
         if object["Records"] != nil {
             return try s3(object, template: defaultTemplate)
         }
-        guard let fields = JSONValue(json: body)?.object else { throw HookError.malformed("the body is not a JSON object") }
-        return try ours(fields, body: body, defaultTemplate: defaultTemplate)
+        return try ours(object, body: body, defaultTemplate: defaultTemplate)
     }
 
     /// `{"input": "<path>", "template": "social", "key": "<idempotency key>", "overrides": {<job spec fields>}}`.
@@ -84,16 +74,16 @@ package enum HookPayload: Sendable, Equatable {
     }
 
     /// A tusd v2 HTTP hook: `post-finish` enqueues `Event.Upload.Storage.Path` keyed by `Event.Upload.ID`.
-    static func tusd(_ object: [String: Any], template: String) throws -> HookPayload {  // third-party JSON (tusd)
-        guard let type = object["Type"] as? String else { throw HookError.malformed("tusd 'Type' must be a string") }
+    static func tusd(_ object: [String: JSONValue], template: String) throws -> HookPayload {
+        guard let type = object["Type"]?.string else { throw HookError.malformed("tusd 'Type' must be a string") }
         guard type == "post-finish" else { return .ignored("tusd \(type)") }
-        guard let event = object["Event"] as? [String: Any], let upload = event["Upload"] as? [String: Any] else {  // third-party JSON (tusd)
+        guard let upload = object["Event"]?.object?["Upload"]?.object else {
             throw HookError.malformed("tusd post-finish without Event.Upload")
         }
-        guard let id = upload["ID"] as? String, !id.isEmpty else {
+        guard let id = upload["ID"]?.string, !id.isEmpty else {
             throw HookError.malformed("tusd post-finish without Event.Upload.ID")
         }
-        guard let storage = upload["Storage"] as? [String: Any], let path = storage["Path"] as? String, !path.isEmpty else {  // third-party JSON (tusd)
+        guard let path = upload["Storage"]?.object?["Path"]?.string, !path.isEmpty else {
             throw HookError.malformed("tusd post-finish without Event.Upload.Storage.Path (only tusd's filestore is supported)")
         }
         return .uploads([UploadNotice(source: .tusd, path: path, template: template, key: "tusd:" + id, overrides: nil)])
@@ -101,14 +91,14 @@ package enum HookPayload: Sendable, Equatable {
 
     /// An S3 / MinIO bucket notification: each `ObjectCreated:*` record enqueues `<bucket>/<key>` (the key
     /// URL-decoded, `+` meaning a space) under the upload root; other events are ignored.
-    static func s3(_ object: [String: Any], template: String) throws -> HookPayload {  // third-party JSON (S3 event)
-        guard let records = object["Records"] as? [[String: Any]] else {  // third-party JSON (S3 event)
+    static func s3(_ object: [String: JSONValue], template: String) throws -> HookPayload {
+        guard let records = object["Records"]?.array?.map(\.object), !records.contains(where: { $0 == nil }) else {
             throw HookError.malformed("'Records' must be an array of objects")
         }
         var notices: [UploadNotice] = []
         var ignored: [String] = []
-        for (index, record) in records.enumerated() {
-            guard let name = record["eventName"] as? String else {
+        for (index, record) in records.compactMap({ $0 }).enumerated() {
+            guard let name = record["eventName"]?.string else {
                 throw HookError.malformed("Records[\(index)].eventName must be a string")
             }
             // AWS writes `ObjectCreated:Put`, MinIO `s3:ObjectCreated:Put`.
@@ -116,9 +106,9 @@ package enum HookPayload: Sendable, Equatable {
                 ignored.append(name)
                 continue
             }
-            guard let s3 = record["s3"] as? [String: Any],  // third-party JSON (S3 event)
-                let bucket = (s3["bucket"] as? [String: Any])?["name"] as? String, !bucket.isEmpty,  // third-party JSON (S3 event)
-                let object = s3["object"] as? [String: Any], let rawKey = object["key"] as? String, !rawKey.isEmpty  // third-party JSON (S3 event)
+            let s3 = record["s3"]?.object
+            guard let bucket = s3?["bucket"]?.object?["name"]?.string, !bucket.isEmpty,
+                let object = s3?["object"]?.object, let rawKey = object["key"]?.string, !rawKey.isEmpty
             else {
                 throw HookError.malformed("Records[\(index)] needs s3.bucket.name and s3.object.key")
             }
@@ -129,7 +119,7 @@ package enum HookPayload: Sendable, Equatable {
                 throw HookError.pathRefused("bucket name '\(bucket)' is not a single path component")
             }
             // The same object version delivered again has the same key; a new upload over it has a new eTag.
-            let version = (object["versionId"] as? String) ?? (object["eTag"] as? String) ?? (object["sequencer"] as? String) ?? ""
+            let version = object["versionId"]?.string ?? object["eTag"]?.string ?? object["sequencer"]?.string ?? ""
             notices.append(UploadNotice(source: .s3, path: bucket + "/" + key, template: template,
                                         key: "s3:\(bucket)/\(key)" + (version.isEmpty ? "" : "#" + version), overrides: nil))
         }

@@ -12,6 +12,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// A single-value container cannot say which JSON type it holds: each type is tried in turn, and a
+    /// mismatch (the `try?`) only means "not this one" — the last try, an object, reports the real error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -50,6 +52,12 @@ public enum JSONValue: Codable, Sendable, Equatable {
     /// The members of an object, nil for anything else.
     public var object: [String: JSONValue]? {
         if case .object(let o) = self { return o }
+        return nil
+    }
+
+    /// The elements of an array, nil for anything else.
+    public var array: [JSONValue]? {
+        if case .array(let a) = self { return a }
         return nil
     }
 

@@ -95,6 +95,27 @@ public struct OutputView: Encodable, Sendable {
     }
 }
 
+extension JobRecord {
+    /// The result the worker recorded when the job succeeded (what it published as `result.json`); nil
+    /// before. The API, `jobs show` and the dashboard all read this one, so they list the same outputs.
+    public func recordedResult() throws(UnreadableResult) -> JobResult? {
+        guard let text = result else { return nil }
+        do {
+            return try JSONDecoder().decode(JobResult.self, from: Data(text.utf8))
+        } catch {
+            throw UnreadableResult(jobID: id, reason: "\(error)")
+        }
+    }
+}
+
+/// A job's recorded result that is not a `JobResult` (a database edited by hand, a result from an
+/// incompatible version): said, never shown as "no outputs".
+public struct UnreadableResult: Error, CustomStringConvertible, Sendable {
+    public var jobID: String
+    public var reason: String
+    public var description: String { "job \(jobID): its recorded result cannot be read (\(reason))" }
+}
+
 /// One job as a document: the job, its attempts, its published outputs and the time each stage took (from
 /// the result the queue recorded when the job succeeded).
 public struct JobDocument: Encodable, Sendable {
@@ -103,8 +124,10 @@ public struct JobDocument: Encodable, Sendable {
     var outputs: [OutputView]
     var timings: [String: Double]?
 
-    public init(job: JobRecord, attempts: [AttemptRecord]) {
-        let result = job.result.flatMap { try? JSONDecoder().decode(JobResult.self, from: Data($0.utf8)) }
+    /// Throws ``UnreadableResult`` when the job has a recorded result that does not decode: an empty output
+    /// list would say the job published nothing.
+    public init(job: JobRecord, attempts: [AttemptRecord]) throws(UnreadableResult) {
+        let result = try job.recordedResult()
         self.job = JobView(job)
         self.attempts = attempts.map(AttemptView.init)
         outputs = (result?.outputs ?? []).map { OutputView($0, jobID: job.id) }

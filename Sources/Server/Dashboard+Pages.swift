@@ -36,7 +36,12 @@ extension Dashboard {
             return errorPage(.notFound, "No job \(id).", current: current)
         }
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
-        let result = try await Blocking.run { [outputs] in try? outputs.result(for: id) }
+        let result: JobResult?
+        do {
+            result = try job.recordedResult()
+        } catch {
+            return errorPage(.internalServerError, error.description, current: current)
+        }
         let date = UTCDates()
         let files = result?.outputs ?? []
         let url = { (o: JobResult.Output) in "/jobs/\(id)/files/\(Self.pathEscape(o.path))" }

@@ -33,10 +33,6 @@ public struct MetricsServer: Sendable {
     public func makeApplication(
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "mediaworker"),
-            onServerRunning: onServerRunning,
-            logger: logger)
+        httpApplication(router: buildRouter(), host: host, port: port, onServerRunning: onServerRunning, logger: logger)
     }
 }

@@ -64,7 +64,11 @@ struct OperatorAPI: Sendable {
             throw HTTPError(.notFound, message: "no job \(id)")
         }
         let attempts = try await queueCall { try await queue.attempts(jobID: id) }
-        return JSON.response(JobDocument(job: job, attempts: attempts))
+        do {
+            return JSON.response(try JobDocument(job: job, attempts: attempts))
+        } catch {
+            throw HTTPError(.internalServerError, message: error.description)
+        }
     }
 
     /// `POST /api/jobs/retry-failed[?dry_run=1][&state=failed|dead]`: failed and dead jobs by default.

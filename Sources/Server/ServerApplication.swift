@@ -64,11 +64,8 @@ public struct ServerApplication: Sendable {
     public func makeApplication(
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaworker"),
-            onServerRunning: onServerRunning,
-            logger: logger)
+        httpApplication(router: buildRouter(), host: configuration.host, port: configuration.port,
+                        onServerRunning: onServerRunning, logger: logger)
     }
 
     /// The HTTP server and the added services in one group; with `handleSignals`, SIGTERM and SIGINT shut it down
@@ -86,4 +83,16 @@ public struct ServerApplication: Sendable {
     public func run() async throws {
         try await makeServiceGroup().run()
     }
+}
+
+/// One Hummingbird application as mediaworker serves them (`serve`, and `work --metrics-listen`).
+func httpApplication(
+    router: Router<BasicRequestContext>, host: String, port: Int,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "mediaworker"),
+        onServerRunning: onServerRunning,
+        logger: logger)
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Job
-import Pipeline
 import Queue
+import Server
 
 /// Dates as the CLI prints them: ISO 8601, as in the JSON documents.
 enum JobJSON {
@@ -37,7 +37,16 @@ enum JobText {
                 lines += tail.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "  " + $0 }
             }
         }
-        if let result = job.result, let decoded = try? JSONDecoder().decode(JobResult.self, from: Data(result.utf8)) {
+        let decoded: JobResult?
+        do {
+            decoded = try job.recordedResult()
+        } catch {
+            // Everything else about the job is still worth showing; the result's problem is said where it would be.
+            decoded = nil
+            lines.append("")
+            lines.append("outputs   \(error)")
+        }
+        if let decoded {
             let outputs = decoded.outputs
             lines.append("")
             lines.append(Table.render(

@@ -105,7 +105,7 @@ struct JobsShow: AsyncParsableCommand {
                 return (job, try await q.attempts(jobID: id))
             }
             if json {
-                print(try JobDocument.text(JobDocument(job: job, attempts: attempts)))
+                print(try JobDocument.text(try JobDocument(job: job, attempts: attempts)))
                 return
             }
             print(JobText.describe(job, attempts: attempts))

@@ -170,6 +170,24 @@ struct APITests {
         }
     }
 
+    @Test("a recorded result that does not decode is said (API 500, jobs show), never shown as no outputs")
+    func unreadableResultIsAnError() async throws {
+        let harness = try await ServerHarness.make()
+        try await harness.withRouter { client in
+            let id = try await harness.queue.enqueue(spec: #"{"input":"clip.mp4","version":1}"#, key: "odd", maxAttempts: 1).job.id
+            let claimed = try #require(try await harness.queue.claim(workerID: "w", leaseSeconds: 60))
+            try await harness.queue.complete(jobID: id, token: claimed.token, result: #"{"outputs":"not a list"}"#)
+            let api = try await client.api(harness, .get, "/api/jobs/\(id)")
+            #expect(api.status == .internalServerError)
+            #expect(try JSONDecoder().decode(ErrorBody.self, from: Data(api.text.utf8)).error.contains("recorded result cannot be read"))
+            let queueURL = "sqlite:" + harness.directory.appendingPathComponent("queue.sqlite").path
+            let text = try TestSupport.run(TestSupport.mediaworker, ["jobs", "show", id, "--queue", queueURL])
+            #expect(text.status == 0 && text.stdout.contains("state     succeeded") && text.stdout.contains("recorded result cannot be read"))
+            let json = try TestSupport.run(TestSupport.mediaworker, ["jobs", "show", id, "--json", "--queue", queueURL])
+            #expect(json.status != 0 && json.stderr.contains("recorded result cannot be read"), "\(json.stdout)\(json.stderr)")
+        }
+    }
+
     @Test("the hook and the API answer every error with one body: {\"error\": \"<one line>\"}")
     func oneErrorBody() async throws {
         let harness = try await ServerHarness.make()
