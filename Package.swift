@@ -59,6 +59,11 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         // libpng's classic API reports errors by longjmp, which Swift cannot host: the setjmp lives here.
         .target(name: "CPNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
+        // Stills (issue 15): libjpeg-turbo (its setjmp lives in CJPEGCodec, as libpng's in CPNGCodec), libheif and LittleCMS.
+        .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "CJPEGCodec", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
         // fork/exec with a parent-death signal and limits, and renameat2: calls Swift cannot make safely or at all.
         .target(name: "CProcess"),
         // The build's `git describe` (scripts/stamp-version.sh), for `mediaworker --version`.
@@ -66,7 +71,7 @@ let package = Package(
 
         .target(name: "Job"),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
-        .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType"]),
+        .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType", "CJPEGCodec", "CHeif", "CLCMS2"]),
         .target(name: "Pipeline", dependencies: ["Job", "Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Verify", dependencies: ["Job", "Media", "Imaging", "Pipeline"]),
         .target(name: "Runner", dependencies: ["Job", "Pipeline", "Verify", "Media", "Imaging"]),

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs what mediaworker needs on Debian 12 (as root): FFmpeg's libraries and CLI (the CLI only makes
 # test inputs and cross-checks outputs; the product links the libraries), libpng, FreeType, DejaVu fonts,
-# PostgreSQL (the shared queue's tests), and the tools the tests use. Idempotent: installs only what is missing.
+# libjpeg-turbo, libheif and LittleCMS (stills),
+# PostgreSQL (the shared queue's tests), and the tools the tests use (exiftool reads
+# the stills' metadata, heif-enc makes HEIC inputs). Idempotent: installs only what is missing.
 set -euo pipefail
 
 PACKAGES=(
   pkg-config
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libpng-dev libfreetype-dev fonts-dejavu-core
+  libjpeg62-turbo-dev libheif-dev liblcms2-dev
   libsqlite3-dev
   ffmpeg
   postgresql
   time python3
+  libimage-exiftool-perl libheif-examples
 )
 if [[ "${MEDIAWORKER_SETUP_BROWSER:-0}" == 1 ]]; then PACKAGES+=(chromium chromium-driver); fi
 

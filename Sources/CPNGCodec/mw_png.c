@@ -245,6 +245,25 @@ mw_png_reader *mw_png_reader_open(const uint8_t *data, size_t size, const mw_png
 uint32_t mw_png_reader_width(const mw_png_reader *reader) { return reader != NULL ? reader->width : 0; }
 uint32_t mw_png_reader_height(const mw_png_reader *reader) { return reader != NULL ? reader->height : 0; }
 
+int mw_png_reader_icc(const mw_png_reader *reader, const uint8_t **data, size_t *length) {
+    if (reader == NULL || data == NULL || length == NULL) return -1;
+    png_charp name = NULL;
+    int compression = 0;
+    png_bytep profile = NULL;
+    png_uint_32 size = 0;
+    if (png_get_iCCP(reader->png, reader->info, &name, &compression, &profile, &size) != PNG_INFO_iCCP || profile == NULL)
+        return -1;
+    *data = profile;
+    *length = size;
+    return 0;
+}
+
+int mw_png_reader_has_alpha(const mw_png_reader *reader) {
+    if (reader == NULL) return 0;
+    return (png_get_color_type(reader->png, reader->info) & PNG_COLOR_MASK_ALPHA) != 0
+        || png_get_valid(reader->png, reader->info, PNG_INFO_tRNS) != 0;
+}
+
 /* Asks libpng for RGBA8 whatever the stored format is. */
 static void request_rgba8(png_structp png, png_infop info) {
     int color_type = png_get_color_type(png, info);

@@ -98,6 +98,21 @@ public enum PNG {
         return try RGBAImage(width: width, height: height, pixels: pixels)
     }
 
+    /// A PNG as a still input: its pixels, its ICC profile and whether it has alpha.
+    static func decodeStill(_ bytes: [UInt8], limits: PNGLimits) throws(ImagingError) -> (RGBAImage, icc: [UInt8]?, hasAlpha: Bool) {
+        guard bytes.count <= limits.maxFileBytes else { throw .fileTooLarge(bytes: bytes.count, limit: limits.maxFileBytes, path: nil) }
+        var result: Result<(RGBAImage, icc: [UInt8]?, hasAlpha: Bool), ImagingError> = .failure(.corrupt("empty PNG"))
+        bytes.withUnsafeBufferPointer { buffer in
+            result = Result { () throws(ImagingError) -> (RGBAImage, icc: [UInt8]?, hasAlpha: Bool) in
+                let reader = try PNGReader(bytes: buffer, limits: limits)
+                let (width, height, icc, alpha) = (reader.width, reader.height, reader.icc, reader.hasAlpha)
+                let pixels = try reader.readRGBA()
+                return (try RGBAImage(width: width, height: height, pixels: pixels), icc, alpha)
+            }
+        }
+        return try result.get()
+    }
+
     /// The `ImagingError` for a failed codec call.
     static func error(from report: mw_png_report, limits: PNGLimits) -> ImagingError {
         let message = text(report.message)

@@ -9,6 +9,10 @@ struct PNGReader: ~Copyable {
     private let limits: PNGLimits
     let width: Int
     let height: Int
+    /// The iCCP profile, inflated (under the chunk limit), when the PNG has one.
+    let icc: [UInt8]?
+    /// Whether the PNG has an alpha channel or a tRNS chunk.
+    let hasAlpha: Bool
 
     /// Reads the header and the chunks before the first IDAT and checks the dimensions against `limits`.
     init(bytes: UnsafeBufferPointer<UInt8>, limits: PNGLimits) throws(ImagingError) {
@@ -21,6 +25,14 @@ struct PNGReader: ~Copyable {
         self.limits = limits
         self.width = Int(mw_png_reader_width(reader))
         self.height = Int(mw_png_reader_height(reader))
+        var data: UnsafePointer<UInt8>?
+        var length = 0
+        if mw_png_reader_icc(reader, &data, &length) == 0, let data {
+            icc = Array(UnsafeBufferPointer(start: data, count: length))
+        } else {
+            icc = nil
+        }
+        hasAlpha = mw_png_reader_has_alpha(reader) != 0
     }
 
     deinit {

@@ -22,9 +22,36 @@ public struct JobResult: Codable, Sendable {
         }
     }
 
+    /// What a still input was and what was done to it before rendering (absent for videos).
+    public struct StillInput: Codable, Sendable, Equatable {
+        /// "png", "jpeg", "heif".
+        public var format: String
+        /// Upright size.
+        public var width: Int
+        public var height: Int
+        /// The EXIF orientation applied (1: none).
+        public var orientation: Int
+        /// The colour profile converted to sRGB ("Display P3"), absent for sRGB or untagged inputs.
+        public var convertedFrom: String?
+        public var transparency: Bool
+        /// A graphic (few colours) rather than a photo: decides the default format.
+        public var graphic: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case format, width, height, orientation, transparency, graphic
+            case convertedFrom = "converted_from"
+        }
+
+        public init(format: String, width: Int, height: Int, orientation: Int, convertedFrom: String?, transparency: Bool, graphic: Bool) {
+            self.format = format; self.width = width; self.height = height; self.orientation = orientation
+            self.convertedFrom = convertedFrom; self.transparency = transparency; self.graphic = graphic
+        }
+    }
+
     public var input: String
     public var outputs: [Output]
     public var timings: [String: Double]
+    public var still: StillInput?
 
     public init(input: String, outputs: [Output], timings: [String: Double]) {
         self.input = input

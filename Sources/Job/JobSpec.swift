@@ -9,18 +9,21 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var renditions: [RenditionSpec]
     public var watermark: WatermarkSpec?
     public var thumbnails: ThumbnailSpec?
+    /// How renditions are written when the input is a still (photo or graphic).
+    public var stills: StillSpec?
 
     public init(version: Int = 1, template: String? = nil, input: String, renditions: [RenditionSpec] = [],
-                watermark: WatermarkSpec? = nil, thumbnails: ThumbnailSpec? = nil) {
+                watermark: WatermarkSpec? = nil, thumbnails: ThumbnailSpec? = nil, stills: StillSpec? = nil) {
         self.version = version
         self.template = template
         self.input = input
         self.renditions = renditions
         self.watermark = watermark
         self.thumbnails = thumbnails
+        self.stills = stills
     }
 
-    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails"]
+    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails", "stills"]
 
     public init(from decoder: Decoder) throws {
         try rejectUnknownFields(decoder, Self.fields)
@@ -31,6 +34,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
         renditions = try c.decodeIfPresent([RenditionSpec].self, forKey: .renditions) ?? []
         watermark = try c.decodeIfPresent(WatermarkSpec.self, forKey: .watermark)
         thumbnails = try c.decodeIfPresent(ThumbnailSpec.self, forKey: .thumbnails)
+        stills = try c.decodeIfPresent(StillSpec.self, forKey: .stills)
     }
 }
 

@@ -56,6 +56,7 @@ enum JobSpecValidator {
             guard w.scale > 0.01 && w.scale <= 1 else { throw JobSpecError("watermark.scale", "\(w.scale) is outside 0.01…1") }
             guard (0...1).contains(w.opacity) else { throw JobSpecError("watermark.opacity", "\(w.opacity) is outside 0…1") }
         }
+        try spec.stills?.validate()
         if let t = spec.thumbnails {
             if let c = t.count, !(0...100).contains(c) { throw JobSpecError("thumbnails.count", "\(c) is outside 0…100") }
             if let times = t.times {

@@ -88,12 +88,21 @@ public struct PlatformRules: Sendable {
     /// Every rule, applied to the finished file at `path`.
     public var output: @Sendable (_ platform: String, _ path: String) throws -> [PlatformViolation]
 
+    /// The image formats ("jpeg", "png") the platform takes for stills, or nil when it names none.
+    public var stillFormats: @Sendable (_ platform: String) -> Set<String>?
+    /// The rules for a still rendition's file.
+    public var still: @Sendable (_ platform: String, StillFacts) -> [PlatformViolation]
+
     public init(knows: @escaping @Sendable (String) -> Bool,
                 planned: @escaping @Sendable (String, PlannedOutput) throws -> [PlatformViolation],
-                output: @escaping @Sendable (String, String) throws -> [PlatformViolation]) {
+                output: @escaping @Sendable (String, String) throws -> [PlatformViolation],
+                stillFormats: @escaping @Sendable (String) -> Set<String>? = { _ in nil },
+                still: @escaping @Sendable (String, StillFacts) -> [PlatformViolation] = { _, _ in [] }) {
         self.knows = knows
         self.planned = planned
         self.output = output
+        self.stillFormats = stillFormats
+        self.still = still
     }
 
     /// No platform rules at all: for jobs whose renditions name no platform.

@@ -25,7 +25,11 @@ public enum JobRunner {
                 throw JobSpecError("renditions[\(i)].platform", "'\(p)': this run has no rules for it")
             }
         }
-        try PNGInputCheck.run(path: job.inputPath)
+        // Stills (told apart by content) render through the same renditions as images.
+        if let format = StillImage.sniff(path: job.inputPath) {
+            return try StillJobRunner.run(job, format: format, outputDirectory: outputDirectory, options: options,
+                                          platforms: platforms, progress: progress)
+        }
         let probe = try InputContainer(path: job.inputPath, policy: options.policy, cancel: options.cancel)
         let videoIndex = try probe.requireVideoStream()
         let info = probe.streamInfo(videoIndex)
@@ -126,21 +130,5 @@ extension JobRunner {
                                  keyframeSeconds: r.keyframeSeconds, outputPath: outputPath, fpsMin: r.fpsMin)
         plan.deinterlace = r.deinterlace ?? .frame
         return plan
-    }
-}
-
-/// A PNG input is decoded by libpng first, under the same limits as a watermark image (CRCs, header fields,
-/// complete image data, text and ICC chunks at most 1 MiB once inflated), before FFmpeg sees it: FFmpeg's
-/// PNG decoder skips CRCs, decodes truncated data and inflates text chunks without a limit.
-enum PNGInputCheck {
-    static func run(path: String) throws {
-        // Anything but a readable regular file is InputContainer's to refuse (a FIFO must not block us here).
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-              let handle = FileHandle(forReadingAtPath: path) else { return }
-        let head = try handle.read(upToCount: 8) ?? Data()
-        try handle.close()
-        guard head == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { return }
-        _ = try PNG.read(path: path)
     }
 }

@@ -34,7 +34,9 @@ public enum PlatformCheck {
             guard let spec = PlatformSpec.named(platform) else { throw VerifyError.unknownPlatform(platform) }
             return check(planned: planned, against: spec).map(\.finding)
         },
-        output: { platform, path in try check(path: path, platform: platform).map(\.finding) })
+        output: { platform, path in try check(path: path, platform: platform).map(\.finding) },
+        stillFormats: { PlatformStillSpec.named($0)?.formats },
+        still: { platform, facts in PlatformStillSpec.named(platform)?.check(facts) ?? [] })
 
     /// The rules that depend only on the input — frame rate, size, duration, audio — applied to what a
     /// rendition will make of it. Every one of them is applied again to the finished file.

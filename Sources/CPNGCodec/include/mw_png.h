@@ -77,6 +77,11 @@ mw_png_reader *mw_png_reader_open(const uint8_t *data, size_t size, const mw_png
 
 uint32_t mw_png_reader_width(const mw_png_reader *reader);
 uint32_t mw_png_reader_height(const mw_png_reader *reader);
+/** The embedded ICC profile (iCCP, inflated under the chunk limit), borrowed until the reader closes; 0 when
+ *  there is one, -1 when there is none. */
+int mw_png_reader_icc(const mw_png_reader *reader, const uint8_t **data, size_t *length);
+/** 1 when the image has an alpha channel or a tRNS chunk. */
+int mw_png_reader_has_alpha(const mw_png_reader *reader);
 
 /**
  * Decodes every pixel, whatever the PNG's format (palette, grey 1–16 bit, alpha, tRNS, 16-bit,

@@ -17,6 +17,13 @@ public struct WatermarkPlan: Sendable {
 
     /// The mark for a `width`×`height` frame, placed by anchor and margin inside the safe area.
     public func build(width: Int, height: Int, safeArea: SafeArea?, bt709: Bool) throws -> Watermark {
+        let (mark, origin) = try place(width: width, height: height, safeArea: safeArea)
+        return Watermark(image: mark, at: origin, opacity: spec.opacity, bt709: bt709)
+    }
+
+    /// The mark rendered at its size for a `width`×`height` picture (even width and height) and where its top
+    /// left corner goes: by anchor and margin inside the safe area. Video frames and stills place it alike.
+    public func place(width: Int, height: Int, safeArea: SafeArea?) throws -> (RGBAImage, (x: Int, y: Int)) {
         let s = safeArea ?? SafeArea()
         let region = Rect(x: Int(Double(width) * s.left), y: Int(Double(height) * s.top),
                           width: Int(Double(width) * (1 - s.left - s.right)), height: Int(Double(height) * (1 - s.top - s.bottom)))
@@ -42,7 +49,7 @@ public struct WatermarkPlan: Sendable {
         case .bottomCenter: origin = (cx, bottom)
         case .center: origin = (cx, cy)
         }
-        return Watermark(image: mark, at: origin, opacity: spec.opacity, bt709: bt709)
+        return (mark, origin)
     }
 
     private func render(targetWidth: Int) throws -> RGBAImage {
