@@ -133,6 +133,8 @@ public struct ExpectedImage: Codable, Sendable, Equatable {
     /// 64-bit dHash, 16 hex digits.
     public var dhash: String
     public var maxDistance: Int
+    /// A still rendition's mark (`kind` `image`), found as on video frames.
+    public var watermark: ExpectedWatermark?
 }
 
 public struct Tolerance: Codable, Sendable, Equatable {

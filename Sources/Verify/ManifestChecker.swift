@@ -16,7 +16,8 @@ public enum ManifestChecker {
             } else if let v = e.video {
                 video(path, expected: v, job: job, rows: &rowsOfOutput)
             } else if let i = e.image {
-                image(path, expected: i, rows: &rowsOfOutput)
+                image(path, expected: i, rendition: e.kind == "image" ? job.spec.renditions.first { $0.name == e.name } : nil,
+                      job: job, rows: &rowsOfOutput)
             }
             rows += rowsOfOutput.rows
         }
@@ -106,6 +107,10 @@ public enum ManifestChecker {
             for n in names.dropFirst(2) { rows.add(n, "a watermark", "the job has none", false) }
             return
         }
+        markRows(w, got, rows: &rows)
+    }
+
+    static func markRows(_ w: ExpectedWatermark, _ got: WatermarkMeasurement, rows: inout Rows) {
         rows.add("watermark.present", String(format: "match ≥ %.3f at %@", w.match.floor, "\(w.rect)"),
                  String(format: "%.3f at %@", got.match, "\(got.rect)"), got.match >= w.match.floor && got.rect == w.rect)
         rows.add("watermark.contrast", String(format: "≥ %.1f", w.contrast.floor), String(format: "%.1f", got.contrast),
@@ -114,7 +119,7 @@ public enum ManifestChecker {
                  got.elsewhere <= w.elsewhere.ceiling)
     }
 
-    static func image(_ path: String, expected e: ExpectedImage, rows: inout Rows) {
+    static func image(_ path: String, expected e: ExpectedImage, rendition: RenditionSpec?, job: ResolvedJob, rows: inout Rows) {
         do {
             let (img, hash) = try Observation.image(path)
             rows.equal("image.width", e.width, img.width)
@@ -123,8 +128,14 @@ public enum ManifestChecker {
             let distance = Metrics.hammingDistance(recorded, hash)
             rows.add("dhash", "\(e.dhash) within \(e.maxDistance) bits", "\(Observation.hex(hash)) (\(distance) bits)",
                      distance <= e.maxDistance)
+            guard let w = e.watermark else { return }
+            guard let rendition, let got = try Observation.stillMark(img, job: job, rendition: rendition) else {
+                rows.add("watermark.present", "a mark at \(w.rect)", "the job stamps none", false)
+                return
+            }
+            markRows(w, got, rows: &rows)
         } catch {
-            rows.add("readable", "a PNG", "\(error)", false)
+            rows.add("readable", "a PNG or JPEG", "\(error)", false)
         }
     }
 }

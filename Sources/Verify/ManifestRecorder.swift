@@ -21,6 +21,11 @@ public enum ManifestRecorder {
                 let (image, hash) = try Observation.image(path)
                 expected.image = ExpectedImage(width: image.width, height: image.height, dhash: Observation.hex(hash),
                                                maxDistance: margins.dhashBits)
+                if o.kind == "image", let rendition = job.spec.renditions.first(where: { $0.name == o.name }) {
+                    expected.image?.watermark = try Observation.stillMark(image, job: job, rendition: rendition).map {
+                        mark($0, margins)
+                    }
+                }
             }
             outputs.append(expected)
         }
@@ -31,12 +36,7 @@ public enum ManifestRecorder {
         let facts = try OutputFacts.read(path: path)
         let q = try Observation.measure(path, job: job, rendition: rendition)
         let scan = facts.scan
-        let mark = q.watermark.map { w in
-            ExpectedWatermark(rect: w.rect,
-                              match: Floor(baseline: round(w.match, 4), floor: round(w.match * (1 - m.watermarkFraction), 4)),
-                              contrast: Floor(baseline: round(w.contrast, 2), floor: round(w.contrast * (1 - m.watermarkFraction), 2)),
-                              elsewhere: Ceiling(baseline: round(w.elsewhere, 4), ceiling: round(w.elsewhere + m.watermarkElsewhere, 4)))
-        }
+        let expectedMark = q.watermark.map { Self.mark($0, m) }
         return ExpectedVideo(
             structure: Observation.structure(facts),
             maxKeyframeInterval: rendition.keyframeSeconds,
@@ -46,7 +46,14 @@ public enum ManifestRecorder {
             psnr: Floor(baseline: round(q.psnr, 3), floor: round(q.psnr - m.psnrDecibels, 3)),
             ssim: Floor(baseline: round(q.ssim, 5), floor: round(q.ssim - m.ssim, 5)),
             framesCompared: q.framesCompared,
-            watermark: mark)
+            watermark: expectedMark)
+    }
+
+    static func mark(_ w: WatermarkMeasurement, _ m: Margins) -> ExpectedWatermark {
+        ExpectedWatermark(rect: w.rect,
+                          match: Floor(baseline: round(w.match, 4), floor: round(w.match * (1 - m.watermarkFraction), 4)),
+                          contrast: Floor(baseline: round(w.contrast, 2), floor: round(w.contrast * (1 - m.watermarkFraction), 2)),
+                          elsewhere: Ceiling(baseline: round(w.elsewhere, 4), ceiling: round(w.elsewhere + m.watermarkElsewhere, 4)))
     }
 
     static func round(_ v: Double, _ digits: Int) -> Double {

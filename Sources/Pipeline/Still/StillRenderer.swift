@@ -47,7 +47,8 @@ public enum StillRenderer {
         canvas.paste(picture, at: g.picture.x, g.picture.y)
         if let watermark {
             let (mark, origin) = try watermark.place(width: g.outputWidth, height: g.outputHeight, safeArea: r.safeArea)
-            canvas.composite(mark, at: origin.x, origin.y, opacity: watermark.spec.opacity)
+            // At even coordinates, as `Watermark` places it on video frames.
+            canvas.composite(mark, at: origin.x & ~1, origin.y & ~1, opacity: watermark.spec.opacity)
         }
         return canvas
     }
