@@ -135,7 +135,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Job", "Media", "Imaging", "Pipeline", "Runner", "TestSupport"]),
         .testTarget(name: "JobTests", dependencies: ["Job"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Job", "Pipeline", "Runner", "Verify", "Media", "Imaging"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Job", "Pipeline", "Runner", "Verify", "Media", "Imaging", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifyTests", dependencies: ["Job", "Verify", "Runner", "Pipeline", "Media", "Imaging"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", .product(name: "Logging", package: "swift-log")]),

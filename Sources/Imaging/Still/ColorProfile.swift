@@ -41,6 +41,27 @@ public enum ColorProfile {
     /// Converts `image` from an RGB space given by CIE xy primaries and white (with the sRGB curve, as
     /// HEIF's nclx "Display P3" and "BT.2020 with sRGB transfer" tag it) to sRGB.
     public static func convertToSRGB(_ image: inout RGBAImage, primaries: [(Double, Double)], white: (Double, Double)) throws(ImagingError) {
+        let source = try rgbProfile(primaries: primaries, white: white)
+        defer { cmsCloseProfile(source) }
+        try transform(&image, from: source)
+    }
+
+    /// An ICC profile (bytes) for an RGB space with the sRGB curve: how tests and the samples script make a
+    /// Display P3 picture to convert.
+    public static func iccData(primaries: [(Double, Double)], white: (Double, Double)) throws(ImagingError) -> [UInt8] {
+        let profile = try rgbProfile(primaries: primaries, white: white)
+        defer { cmsCloseProfile(profile) }
+        var size: UInt32 = 0
+        guard cmsSaveProfileToMem(profile, nil, &size) != 0, size > 0 else { throw .outOfMemory() }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        guard cmsSaveProfileToMem(profile, &bytes, &size) != 0 else { throw .outOfMemory() }
+        return bytes
+    }
+
+    /// Display P3's primaries (SMPTE EG 432-1, D65).
+    public static let displayP3: [(Double, Double)] = [(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)]
+
+    static func rgbProfile(primaries: [(Double, Double)], white: (Double, Double)) throws(ImagingError) -> cmsHPROFILE {
         guard primaries.count == 3 else { throw .invalidArgument("three primaries") }
         var wp = cmsCIExyY(x: white.0, y: white.1, Y: 1)
         var p = cmsCIExyYTRIPLE(Red: cmsCIExyY(x: primaries[0].0, y: primaries[0].1, Y: 1),
@@ -52,8 +73,7 @@ public enum ColorProfile {
         defer { cmsFreeToneCurve(curve) }
         var curves: [OpaquePointer?] = [curve, curve, curve]
         guard let source = cmsCreateRGBProfile(&wp, &p, &curves) else { throw .outOfMemory() }
-        defer { cmsCloseProfile(source) }
-        try transform(&image, from: source)
+        return source
     }
 
     private static func transform(_ image: inout RGBAImage, from source: cmsHPROFILE) throws(ImagingError) {

@@ -114,7 +114,7 @@ public struct StillImage: Sendable {
     /// Wide-gamut nclx primaries (H.273) with a D65 white; BT.709 (1) is sRGB's own and needs nothing.
     static let nclxPrimaries: [Int: (String, [(Double, Double)])] = [
         9: ("BT.2020", [(0.708, 0.292), (0.170, 0.797), (0.131, 0.046)]),
-        12: ("Display P3", [(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)]),
+        12: ("Display P3", ColorProfile.displayP3),
     ]
 
     /// Whether the picture looks like a graphic (a poster: few distinct colours, flat areas) rather than a
