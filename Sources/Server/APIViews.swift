@@ -123,6 +123,8 @@ public struct JobDocument: Encodable, Sendable {
     var attempts: [AttemptView]
     var outputs: [OutputView]
     var timings: [String: Double]?
+    /// What a still input was (format, upright size, orientation applied, profile converted); absent for videos.
+    var still: JobResult.StillInput?
 
     /// Throws ``UnreadableResult`` when the job has a recorded result that does not decode: an empty output
     /// list would say the job published nothing.
@@ -132,6 +134,7 @@ public struct JobDocument: Encodable, Sendable {
         self.attempts = attempts.map(AttemptView.init)
         outputs = (result?.outputs ?? []).map { OutputView($0, jobID: job.id) }
         timings = result?.timings
+        still = result?.still
     }
 
     /// The one JSON form of every API document: snake_case keys, ISO 8601 dates, sorted keys.

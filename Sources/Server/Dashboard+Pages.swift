@@ -49,6 +49,17 @@ extension Dashboard {
             JobPage.Thumbnail(url: url(o), name: o.name, width: o.width ?? 0, height: o.height ?? 0,
                               time: o.time.map { String(format: "%.2f", $0) })
         }
+        let images = files.filter { $0.kind == "image" }.map { o in
+            JobPage.Thumbnail(url: url(o), name: "\(o.name) · \(o.width ?? 0)×\(o.height ?? 0) · \((o.codec ?? "").uppercased())",
+                              width: o.width ?? 0, height: o.height ?? 0, time: nil)
+        }
+        let stillNote = result?.still.map { s in
+            "Input: \(s.format.uppercased()) \(s.width)×\(s.height)"
+                + (s.orientation != 1 ? ", turned upright (EXIF orientation \(s.orientation))" : "")
+                + (s.convertedFrom.map { ", converted from \($0) to sRGB" } ?? "")
+                + (s.transparency ? ", with transparency" : "") + (s.graphic ? ", a graphic" : ", a photo")
+                + "; metadata (EXIF, XMP, IPTC, GPS) not copied to the outputs."
+        }
         let sheet = files.first { $0.kind == "contact_sheet" }.map { o in
             JobPage.Picture(url: url(o), width: o.width ?? 0, height: o.height ?? 0)
         }
@@ -76,6 +87,7 @@ extension Dashboard {
             job: Self.row(job, date), key: job.key, created: date(job.createdAt), finished: job.finishedAt.map { date($0) },
             canCancel: [.queued, .failed, .running].contains(job.state) && !job.cancelRequested,
             template: Self.specField(job.spec, "template") ?? "none", spec: Self.pretty(job.spec),
+            images: images, hasImages: !images.isEmpty, stillNote: stillNote,
             thumbnails: thumbnails, hasThumbnails: !thumbnails.isEmpty, contactSheet: sheet,
             outputs: outputRows, hasOutputs: !files.isEmpty, findings: findings, hasFindings: !findings.isEmpty,
             attemptRows: attemptRows, hasAttempts: !attempts.isEmpty,

@@ -68,6 +68,7 @@ struct DashboardTemplates: Sendable {
         .thumbs { display:flex; flex-wrap:wrap; gap:.8rem; }
         .thumbs figure { margin:0; background:#fff; border:1px solid var(--line); border-radius:6px; padding:.4rem; }
         .thumbs img { display:block; width:220px; height:auto; background:#000; }
+        .thumbs.images img { width:auto; height:200px; background:repeating-conic-gradient(#ddd 0 25%, #fff 0 50%) 0 0/16px 16px; }
         .thumbs figcaption { font-size:.8rem; color:var(--muted); padding-top:.3rem; }
         img.sheet { max-width:100%; height:auto; border:1px solid var(--line); border-radius:6px; background:#000; }
         form.login { display:flex; flex-direction:column; gap:.8rem; max-width:24rem; background:#fff; border:1px solid var(--line); border-radius:6px; padding:1.2rem; }
@@ -162,6 +163,10 @@ struct DashboardTemplates: Sendable {
         {{#canRetry}}<form method="post" action="/jobs/{{id}}/retry"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="retry">{{retryLabel}}</button></form>{{/canRetry}}
         {{#canCancel}}<form method="post" action="/jobs/{{id}}/cancel"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="cancel" class="secondary">Cancel</button></form>{{/canCancel}}
         </div>
+        {{#hasImages}}<h2>Images</h2>
+        {{#stillNote}}<p class="note">{{stillNote}}</p>{{/stillNote}}
+        <div class="thumbs images">{{#images}}<figure><a href="{{url}}"><img src="{{url}}" alt="{{name}}" width="{{width}}" height="{{height}}"></a><figcaption>{{name}}</figcaption></figure>{{/images}}</div>
+        {{/hasImages}}
         {{#hasThumbnails}}<h2>Thumbnails</h2>
         <div class="thumbs">{{#thumbnails}}<figure><a href="{{url}}"><img src="{{url}}" alt="{{name}}" width="{{width}}" height="{{height}}"></a><figcaption>{{name}}{{#time}} · {{time}} s{{/time}}</figcaption></figure>{{/thumbnails}}</div>
         {{/hasThumbnails}}

@@ -116,6 +116,10 @@ struct JobPage {
     var canCancel: Bool
     var template: String
     var spec: String
+    /// A still job's renditions (JPEG or PNG), shown as pictures, and what was done to its input.
+    var images: [Thumbnail]
+    var hasImages: Bool
+    var stillNote: String?
     var thumbnails: [Thumbnail]
     var hasThumbnails: Bool
     var contactSheet: Picture?
