@@ -1,4 +1,4 @@
-// libFuzzer entry points of the media targets (`media`, `png`): this library links FFmpeg and libpng.
+// libFuzzer entry points of the media targets (`media`, `png`, `still`): this library links FFmpeg and libpng.
 // The job-spec and hook targets live in MediaworkerFuzzJob, which links neither. `fuzz/run.sh TARGET SECONDS`
 // links the target's library to libFuzzer's main and picks the target with MEDIAWORKER_FUZZ_TARGET (a binary
 // has one LLVMFuzzerTestOneInput). Built with `swift build --sanitize=fuzzer --sanitize=address`, so the
@@ -9,7 +9,7 @@ import Imaging
 import Media
 
 private enum Target: String, CaseIterable {
-    case media, png
+    case media, png, still
 }
 
 nonisolated(unsafe) private var target = Target.media
@@ -29,6 +29,11 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     switch target {
     case .media: fuzzMedia(bytes)
     case .png: _ = try? PNG.decode(bytes, limits: PNGLimits(maxWidth: 4096, maxHeight: 4096, maxPixels: 4_000_000))
+    case .still:
+        // A still upload: sniffed by content, decoded (JPEG, PNG, HEIF), EXIF orientation and ICC applied.
+        _ = try? StillImage.decode(Array(bytes), limits: StillLimits(maxWidth: 4096, maxHeight: 4096, maxPixels: 4_000_000,
+                                                                    maxFileBytes: 8 << 20, maxScans: 64, maxProfileBytes: 1 << 20,
+                                                                    maxDecoderMemory: 256 << 20))
     }
     return 0
 }
