@@ -26,7 +26,7 @@ public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable 
 
     /// Which limit an oversized input went over, and its value.
     public struct Limit: Hashable, Sendable, CustomStringConvertible {
-        enum Measure: Hashable, Sendable { case width, height, pixels, chunkBytes, fileBytes }
+        enum Measure: Hashable, Sendable { case width, height, pixels, chunkBytes, fileBytes, items }
         let measure: Measure
         /// The limit's value (pixels or bytes).
         public let value: Int
@@ -36,6 +36,8 @@ public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable 
         public static func pixels(_ value: Int) -> Limit { Limit(measure: .pixels, value: value) }
         public static func chunkBytes(_ value: Int) -> Limit { Limit(measure: .chunkBytes, value: value) }
         public static func fileBytes(_ value: Int) -> Limit { Limit(measure: .fileBytes, value: value) }
+        /// Items of a container (a HEIF file's tiles, thumbnails, metadata).
+        public static func items(_ value: Int) -> Limit { Limit(measure: .items, value: value) }
 
         public var description: String {
             switch measure {
@@ -44,6 +46,7 @@ public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable 
             case .pixels: "\(value) pixel limit"
             case .chunkBytes: "\(value)-byte chunk limit"
             case .fileBytes: "\(value)-byte file size limit"
+            case .items: "\(value)-item limit"
             }
         }
     }
@@ -81,6 +84,10 @@ public struct ImagingError: Error, CustomStringConvertible, Sendable, Equatable 
     /// A chunk (metadata) over the chunk limit; `detail` is the codec's text.
     public static func chunkTooLarge(limit: Int, detail: String, path: String? = nil) -> ImagingError {
         ImagingError(.chunkTooLarge(limit: .chunkBytes(limit), detail: detail), path: path)
+    }
+    /// A part of the file (metadata, a container's items) over `limit`; `detail` says which.
+    public static func partTooLarge(limit: Limit, detail: String, path: String? = nil) -> ImagingError {
+        ImagingError(.chunkTooLarge(limit: limit, detail: detail), path: path)
     }
     /// Invalid image data; `message` is the codec's own text (e.g. libpng's "IDAT: CRC error").
     public static func corrupt(_ message: String, path: String? = nil) -> ImagingError {

@@ -172,5 +172,15 @@ import Testing
         let ispe = try #require((0..<bytes.count - 16).first { bytes[$0..<$0 + 4].elementsEqual("ispe".utf8) })
         for k in [ispe + 8, ispe + 12] { bytes[k] = 0; bytes[k + 1] = 0; bytes[k + 2] = 0xEA; bytes[k + 3] = 0x60 }
         #expect(throws: ImagingError.self) { try StillImage.decode(bytes) }
+        // Thousands of items (a grid of tiny tiles): refused from the iinf box before libheif parses them.
+        var many = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(HEIF.itemCount(many).map { $0 >= 1 && $0 < 10 } == true)
+        let iinf = try #require((0..<many.count - 16).first { many[$0..<$0 + 4].elementsEqual("iinf".utf8) })
+        #expect(many[iinf + 4] == 0, "iinf version 0: a 16-bit count")
+        many[iinf + 8] = 0x13; many[iinf + 9] = 0x88   // 5000
+        #expect(HEIF.itemCount(many) == 5000)
+        #expect { try StillImage.decode(many) } throws: { error in
+            (error as? ImagingError)?.isTooLarge == true && "\(error)".contains("5000 items")
+        }
     }
 }

@@ -17,6 +17,11 @@ public enum HEIF {
         guard let ctx = heif_context_alloc() else { throw .outOfMemory() }
         defer { heif_context_free(ctx) }
         heif_context_set_maximum_image_size_limit(ctx, Int32(clamping: max(limits.maxWidth, limits.maxHeight)))
+        // A grid image is one item per tile, each an HEVC decode: thousands of tiny tiles would cost far more
+        // than their pixels. libheif 1.15 has no item limit, so the item count is read from the file first.
+        if let items = itemCount(bytes), items > limits.maxItems {
+            throw .partTooLarge(limit: .items(limits.maxItems), detail: "a HEIF file with \(items) items: tiles, thumbnails, metadata")
+        }
         var result: Result<Decoded, ImagingError> = .failure(.corrupt("empty HEIF"))
         bytes.withUnsafeBytes { raw in
             result = Result { () throws(ImagingError) -> Decoded in
@@ -78,6 +83,38 @@ public enum HEIF {
             }
         }
         return Decoded(image: try RGBAImage(width: dw, height: dh, pixels: pixels), hasAlpha: alpha, icc: icc, nclxPrimaries: primaries)
+    }
+
+    /// The entry count of the `iinf` box inside the top-level `meta` box (ISO/IEC 14496-12 and 23008-12), or nil
+    /// when the boxes cannot be walked (libheif then reports the file's fault itself).
+    public static func itemCount(_ b: [UInt8]) -> Int? {
+        func u32(_ i: Int) -> Int? { i + 4 <= b.count ? Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) : nil }
+        func type(_ i: Int) -> String { i + 8 <= b.count ? String(decoding: b[i + 4..<i + 8], as: UTF8.self) : "" }
+        /// The boxes from `start` to `end`: (offset of the box, offset of its body, its end).
+        func boxes(_ start: Int, _ end: Int) -> [(Int, Int, Int)] {
+            var out: [(Int, Int, Int)] = []
+            var at = start
+            while at + 8 <= end, out.count < 10_000, var size = u32(at) {
+                var header = 8
+                if size == 1 {
+                    guard let hi = u32(at + 8), let lo = u32(at + 12) else { break }
+                    size = hi << 32 | lo
+                    header = 16
+                } else if size == 0 {
+                    size = end - at
+                }
+                guard size >= header, at + size <= end else { break }
+                out.append((at, at + header, at + size))
+                at += size
+            }
+            return out
+        }
+        guard let meta = boxes(0, b.count).first(where: { type($0.0) == "meta" }) else { return nil }
+        // meta is a FullBox: 4 bytes of version and flags before its children.
+        guard let iinf = boxes(meta.1 + 4, meta.2).first(where: { type($0.0) == "iinf" }), iinf.1 + 6 <= iinf.2 else { return nil }
+        let version = b[iinf.1]
+        if version == 0 { return Int(b[iinf.1 + 4]) << 8 | Int(b[iinf.1 + 5]) }
+        return u32(iinf.1 + 4)
     }
 
     private static func check(_ e: heif_error, _ step: String) throws(ImagingError) {

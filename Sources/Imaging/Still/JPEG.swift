@@ -128,6 +128,8 @@ public struct StillLimits: Sendable, Equatable {
     public var maxProfileBytes: Int
     /// libjpeg's working memory (a progressive file's coefficients: about 3 bytes a pixel).
     public var maxDecoderMemory: Int
+    /// A HEIF file's items (a 48 MP iPhone HEIC has about 60: 48 tiles, a thumbnail, EXIF, …).
+    public var maxItems: Int = 4096
 
     public init(maxWidth: Int = 16384, maxHeight: Int = 16384, maxPixels: Int = 8192 * 8192, maxFileBytes: Int = 100_000_000,
                 maxScans: Int = 256, maxProfileBytes: Int = 4 << 20, maxDecoderMemory: Int = 1 << 30) {
