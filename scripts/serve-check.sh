@@ -5,7 +5,8 @@
 #   - scripts/dashboard-browser-check.py: the dashboard in headless Chromium through selenium and Debian's
 #     chromedriver (sign in, rows and states, the images of a job page, Retry).
 # The queue gets a succeeded job (the thumbnails template on the campaign sample, through a signed hook
-# delivery) and a dead one (an upload that is not a video: refused by the input policy, not retried).
+# delivery), a dead one (an upload that is not a video: refused by the input policy, not retried) and a still:
+# the sample phone photo through the default template (five upright images, no thumbnails).
 # Installs chromium and chromium-driver (Debian) and selenium and openapi-spec-validator (PyPI) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$WORK/uploads" "$WORK/outputs" "$WORK/screenshots"
-cp samples/campaign-16x9.mp4 "$WORK/uploads/"
+cp samples/campaign-16x9.mp4 samples/phone-photo-sideways.jpg "$WORK/uploads/"
 printf 'this is not a video\n' >"$WORK/uploads/not-a-video.mp4"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export MEDIAWORKER_HOOK_SECRET=$(openssl rand -hex 32) MEDIAWORKER_OPERATOR_TOKEN=$(openssl rand -hex 24)
@@ -42,8 +43,16 @@ client = Client(sys.argv[1], os.environ["MEDIAWORKER_HOOK_SECRET"], os.environ["
 client.wait_up()
 done = client.deliver({"input": "campaign-16x9.mp4", "template": "thumbnails", "key": "serve-check-done"})
 dead = client.deliver({"input": "not-a-video.mp4", "template": "thumbnails", "key": "serve-check-dead"})
+# A phone photo through the default template: one upright JPEG per rendition, no thumbnails.
+photo = client.deliver({"input": "phone-photo-sideways.jpg", "key": "serve-check-photo"})
 client.wait_state(done, ["succeeded"])
 client.wait_state(dead, ["dead"], fail_on=("succeeded", "cancelled"))
+doc = client.wait_state(photo, ["succeeded"], fail_on=("dead", "cancelled"))
+kinds = sorted({o["kind"] for o in doc["outputs"]})
+still = doc.get("still") or {}
+if kinds != ["image"] or len(doc["outputs"]) != 5 or still.get("orientation") != 6 or still.get("width") != 540:
+    sys.exit(f"serve-check: the photo job's outputs are wrong: {kinds}, {len(doc['outputs'])} outputs, still={still}")
+print(f"serve-check: photo job {photo}: 5 images, turned upright (orientation 6), from {still.get('converted_from')}", file=sys.stderr)
 print(done, dead)
 EOF
 )
