@@ -8,6 +8,7 @@ PACKAGES=(
   pkg-config
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libpng-dev libfreetype-dev fonts-dejavu-core
+  libass-dev libebur128-dev
   libsqlite3-dev
   ffmpeg
   postgresql

@@ -9,6 +9,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var renditions: [RenditionSpec]
     public var watermark: WatermarkSpec?
     public var thumbnails: ThumbnailSpec?
+    /// Loudness normalisation (issue 16).
+    public var audio: AudioSpec?
+    /// Burned-in and sidecar captions (issue 16).
+    public var captions: CaptionsSpec?
 
     public init(version: Int = 1, template: String? = nil, input: String, renditions: [RenditionSpec] = [],
                 watermark: WatermarkSpec? = nil, thumbnails: ThumbnailSpec? = nil) {
@@ -20,7 +24,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
         self.thumbnails = thumbnails
     }
 
-    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails"]
+    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails", "audio", "captions"]
 
     public init(from decoder: Decoder) throws {
         try rejectUnknownFields(decoder, Self.fields)
@@ -31,6 +35,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
         renditions = try c.decodeIfPresent([RenditionSpec].self, forKey: .renditions) ?? []
         watermark = try c.decodeIfPresent(WatermarkSpec.self, forKey: .watermark)
         thumbnails = try c.decodeIfPresent(ThumbnailSpec.self, forKey: .thumbnails)
+        audio = try c.decodeIfPresent(AudioSpec.self, forKey: .audio)
+        captions = try c.decodeIfPresent(CaptionsSpec.self, forKey: .captions)
     }
 }
 
