@@ -12,7 +12,14 @@ extension JobRunner {
         let t0 = monotonicSeconds()
         defer { timings["loudness-scan"] = monotonicSeconds() - t0 }
         guard let before = try LoudnessScan.measure(path: job.inputPath, policy: options.policy, cancel: options.cancel) else { return nil }
-        return (before, LoudnessDecision.decide(before, target: target))
+        var decision = LoudnessDecision.decide(before, target: target)
+        if decision.limiter {
+            // What the limiter leaves, measured with the decision applied (audio only again), made up once.
+            let limited = try LoudnessScan.measure(path: job.inputPath, policy: options.policy, cancel: options.cancel,
+                                                   processing: LoudnessProcessor(decision: decision))
+            decision = decision.compensated(limited: limited?.integrated, target: target)
+        }
+        return (before, decision)
     }
 
     /// Every video output's encoded audio measured (they share packets per bitrate, so each distinct bitrate is

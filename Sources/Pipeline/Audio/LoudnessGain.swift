@@ -37,6 +37,20 @@ public struct LoudnessDecision: Sendable, Equatable {
         let peakAfter = (before.truePeak ?? -200) + gain
         return LoudnessDecision(gainDB: (gain * 100).rounded() / 100, limiter: peakAfter > ceiling, ceilingDB: ceiling, note: note)
     }
+
+    /// The limiter takes loudness with the peaks it lowers (a lot, when short loud transients carry much of the
+    /// energy). Measured in a second audio-only pass with this decision applied (`limited` LUFS), the shortfall
+    /// is made up with more gain (within the cap), once: the limiter holds the peaks either way.
+    public func compensated(limited: Double?, target: AudioSpec) -> LoudnessDecision {
+        guard limiter, let limited, limited.isFinite else { return self }
+        let shortfall = target.loudness - limited
+        guard shortfall > 0.2 else { return self }
+        var d = self
+        d.gainDB = min(Self.maxGainDB, ((gainDB + shortfall) * 100).rounded() / 100)
+        let added = String(format: "limiting took %.1f LU: gain raised to %+.1f dB", shortfall, d.gainDB)
+        d.note = note.map { $0 + "; " + added } ?? added
+        return d
+    }
 }
 
 /// The gain and, when needed, a look-ahead true-peak limiter, on planar stereo float audio in place.
@@ -68,7 +82,7 @@ public final class LoudnessProcessor {
     private var holdIndex = 0
     private var avgRing: [Float]
     private var avgIndex = 0
-    private var avgSum: Float
+    private var avgSum: Double
     /// The lowest gain the limiter applied (1: never engaged).
     public private(set) var minimumGain: Float = 1
 
@@ -91,7 +105,7 @@ public final class LoudnessProcessor {
         history = [[Float](repeating: 0, count: size), [Float](repeating: 0, count: size)]
         holdRing = [Float](repeating: 1, count: lookahead + 1)
         avgRing = [Float](repeating: 1, count: lookahead + 1)
-        avgSum = Float(lookahead + 1)
+        avgSum = Double(lookahead + 1)
     }
 
     /// Applies the gain (and limiter) to a planar float frame of 1 or 2 channels, in place.
@@ -141,10 +155,10 @@ public final class LoudnessProcessor {
         holdRing[holdIndex] = released
         holdIndex = (holdIndex + 1) % holdRing.count
         let held = holdRing.min() ?? 1
-        avgSum += held - avgRing[avgIndex]
+        avgSum += Double(held) - Double(avgRing[avgIndex])
         avgRing[avgIndex] = held
         avgIndex = (avgIndex + 1) % avgRing.count
-        let g = min(1, avgSum / Float(avgRing.count))
+        let g = min(1, Float(avgSum / Double(avgRing.count)))
         minimumGain = min(minimumGain, g)
         return g
     }

@@ -68,7 +68,9 @@ public final class LoudnessMeter {
 /// before the one decode, and the measure of an encoded output.
 public enum LoudnessScan {
     /// The figures of `path`'s audio, or nil when it has no audio stream.
-    public static func measure(path: String, policy: InputPolicy = .default, cancel: CancellationToken? = nil) throws -> LoudnessFigures? {
+    /// - Parameter processing: gain and limiter applied before measuring (the check of a decision).
+    public static func measure(path: String, policy: InputPolicy = .default, cancel: CancellationToken? = nil,
+                               processing: LoudnessProcessor? = nil) throws -> LoudnessFigures? {
         let input = try InputContainer(path: path, policy: policy, cancel: cancel)
         guard let stream = input.bestStream(.audio) else { return nil }
         let decoder = try Decoder(input: input, stream: stream, threads: 1)
@@ -78,6 +80,7 @@ public enum LoudnessScan {
         let frame = try Frame()
         func drain() throws {
             while resampler.buffered > 0, let chunk = try resampler.pop(min(resampler.buffered, 4096)) {
+                processing?.process(chunk)
                 try meter.add(planar: chunk)
             }
         }

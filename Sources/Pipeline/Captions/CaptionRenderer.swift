@@ -81,12 +81,12 @@ final class CaptionRenderer {
         var clipped: Bool
     }
 
-    private func fits(_ r: Layers, size: Double) -> Bool {
+    func fits(_ r: Layers, size: Double) -> Bool {
         r.unclippedHeight <= lineHeight(size) + Int(1.5 * size) && !r.clipped
     }
 
     /// The height of one line of tall and deep glyphs at `size`.
-    private func lineHeight(_ size: Double) -> Int {
+    func lineHeight(_ size: Double) -> Int {
         let key = Int(size * 16)
         if let h = lineHeights[key] { return h }
         let measured = try? draw("ÁÉgjÑ|", size: size)
@@ -125,7 +125,7 @@ final class CaptionRenderer {
     }
 
     /// libass's images for `text` at `size`, composited (premultiplied) and clipped to the box.
-    private func draw(_ text: String, size: Double) throws -> Layers? {
+    func draw(_ text: String, size: Double) throws -> Layers? {
         var data = Array(script(text, size: size).utf8CString)
         let length = data.count - 1
         guard let track = data.withUnsafeMutableBufferPointer({ ass_read_memory(library, $0.baseAddress, length, nil) }) else {
@@ -140,11 +140,23 @@ final class CaptionRenderer {
             node = n.pointee.next
         }
         guard !images.isEmpty else { return nil }
+        // The ink's bounds: libass's bitmaps carry blank margins (for blur and outline), which must not count.
         var top = Int.max, bottom = Int.min, left = Int.max, right = Int.min
-        for i in images {
-            top = min(top, Int(i.pointee.dst_y)); bottom = max(bottom, Int(i.pointee.dst_y + i.pointee.h))
-            left = min(left, Int(i.pointee.dst_x)); right = max(right, Int(i.pointee.dst_x + i.pointee.w))
+        for i in images where i.pointee.color & 255 != 255 {
+            let img = i.pointee
+            for y in 0..<Int(img.h) {
+                let row = img.bitmap + y * Int(img.stride)
+                var first = -1, last = -1
+                for x in 0..<Int(img.w) where row[x] != 0 {
+                    if first < 0 { first = x }
+                    last = x
+                }
+                guard first >= 0 else { continue }
+                top = min(top, Int(img.dst_y) + y); bottom = max(bottom, Int(img.dst_y) + y + 1)
+                left = min(left, Int(img.dst_x) + first); right = max(right, Int(img.dst_x) + last + 1)
+            }
         }
+        guard top < bottom, left < right else { return nil }
         let unclippedHeight = bottom - top
         // Clip to the box, on even coordinates (4:2:0).
         let x0 = max(left, box.x) & ~1, y0 = max(top, box.y) & ~1

@@ -15,6 +15,9 @@ public enum WebVTTWriter {
         return out
     }
 
+    /// `hh:mm:ss,mmm` (SRT's form).
+    static func srt(_ seconds: Double) -> String { timestamp(seconds).replacingOccurrences(of: ".", with: ",") }
+
     /// `hh:mm:ss.mmm`.
     static func timestamp(_ seconds: Double) -> String {
         let ms = Int64((max(0, seconds) * 1000).rounded())
