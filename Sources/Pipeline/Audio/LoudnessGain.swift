@@ -78,8 +78,11 @@ public final class LoudnessProcessor {
     private var writeIndex = 0
     // Gain computer state.
     private var released: Float = 1
-    private var holdRing: [Float]
-    private var holdIndex = 0
+    // Sliding minimum over the look-ahead (a monotonic queue: amortised O(1) a sample).
+    private var minValues: [Float]
+    private var minTimes: [Int]
+    private var minHead = 0, minCount = 0
+    private var time = 0
     private var avgRing: [Float]
     private var avgIndex = 0
     private var avgSum: Double
@@ -103,7 +106,8 @@ public final class LoudnessProcessor {
         }
         let size = lookahead + Self.detectorDelay + Self.taps + 2
         history = [[Float](repeating: 0, count: size), [Float](repeating: 0, count: size)]
-        holdRing = [Float](repeating: 1, count: lookahead + 1)
+        minValues = [Float](repeating: 1, count: lookahead + 2)
+        minTimes = [Int](repeating: 0, count: lookahead + 2)
         avgRing = [Float](repeating: 1, count: lookahead + 1)
         avgSum = Double(lookahead + 1)
     }
@@ -129,6 +133,18 @@ public final class LoudnessProcessor {
         }
     }
 
+    /// The minimum of the last `lookahead + 1` values pushed (this one included).
+    private func slidingMinimum(_ v: Float) -> Float {
+        let capacity = minValues.count
+        while minCount > 0, minValues[(minHead + minCount - 1) % capacity] >= v { minCount -= 1 }
+        minValues[(minHead + minCount) % capacity] = v
+        minTimes[(minHead + minCount) % capacity] = time
+        minCount += 1
+        while minTimes[minHead] <= time - (lookahead + 1) { minHead = (minHead + 1) % capacity; minCount -= 1 }
+        time += 1
+        return minValues[minHead]
+    }
+
     private func push(_ v: Float, channel: Int) { history[channel][writeIndex] = v }
 
     /// The sample `back` samples before the newest, of a channel.
@@ -152,9 +168,7 @@ public final class LoudnessProcessor {
         }
         let required = peak > ceiling ? ceiling / peak : 1
         released = min(required, min(1, released + release))
-        holdRing[holdIndex] = released
-        holdIndex = (holdIndex + 1) % holdRing.count
-        let held = holdRing.min() ?? 1
+        let held = slidingMinimum(released)
         avgSum += Double(held) - Double(avgRing[avgIndex])
         avgRing[avgIndex] = held
         avgIndex = (avgIndex + 1) % avgRing.count
