@@ -19,6 +19,7 @@ FROM swift:6.3-bookworm AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev \
       libpng-dev libfreetype-dev fonts-dejavu-core libsqlite3-dev libjpeg62-turbo-dev libheif-dev liblcms2-dev \
+      libass-dev libebur128-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, in their own layer: it is rebuilt only when Package.swift changes (every version is
@@ -40,7 +41,7 @@ FROM debian:bookworm-slim
 ARG UID=10001
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libavformat59 libavcodec59 libavfilter8 libavutil57 libswscale6 libswresample4 libpng16-16 libfreetype6 \
-      libjpeg62-turbo libheif1 liblcms2-2 fonts-dejavu-core libsqlite3-0 ca-certificates \
+      libjpeg62-turbo libheif1 liblcms2-2 libass9 libebur128-1 fonts-dejavu-core libsqlite3-0 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid "$UID" mediaworker \
     && useradd --system --uid "$UID" --gid "$UID" --home-dir /var/lib/mediaworker --no-create-home \

@@ -57,6 +57,9 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: ffmpegProviders),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        // Captions (libass) and loudness (libebur128), issue 16.
+        .systemLibrary(name: "CAss", pkgConfig: "libass", providers: [.apt(["libass-dev"])]),
+        .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         // libpng's classic API reports errors by longjmp, which Swift cannot host: the setjmp lives here.
         .target(name: "CPNGCodec", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
         // Stills (issue 15): libjpeg-turbo (its setjmp lives in CJPEGCodec, as libpng's in CPNGCodec), libheif and LittleCMS.
@@ -72,7 +75,7 @@ let package = Package(
         .target(name: "Job"),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Imaging", dependencies: ["CPNGCodec", "CFreeType", "CJPEGCodec", "CHeif", "CLCMS2"]),
-        .target(name: "Pipeline", dependencies: ["Job", "Media", "Imaging", "CProcess", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Pipeline", dependencies: ["Job", "Media", "Imaging", "CProcess", "CAss", "CEBUR128", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Verify", dependencies: ["Job", "Media", "Imaging", "Pipeline"]),
         .target(name: "Runner", dependencies: ["Job", "Pipeline", "Verify", "Media", "Imaging"]),
         .target(
@@ -123,7 +126,7 @@ let package = Package(
         ),
 
         .target(name: "FuzzSupport", path: "fuzz/Sources/FuzzSupport"),
-        .target(name: "MediaworkerFuzz", dependencies: ["FuzzSupport", "Media", "Imaging"], path: "fuzz/Sources/MediaworkerFuzz"),
+        .target(name: "MediaworkerFuzz", dependencies: ["FuzzSupport", "Media", "Imaging", "Job", "Pipeline"], path: "fuzz/Sources/MediaworkerFuzz"),
         .target(name: "MediaworkerFuzzJob", dependencies: ["FuzzSupport", "Job", "Hook"], path: "fuzz/Sources/MediaworkerFuzzJob"),
 
         // Benchmarks (not tests): bench/queue.sh runs it.

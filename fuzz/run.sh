@@ -3,6 +3,7 @@
 #   media    arbitrary bytes opened, probed and decoded under the input policy
 #   png      arbitrary bytes through the PNG loader (libpng, limits)
 #   still    arbitrary bytes as a still upload (JPEG via libjpeg-turbo, PNG, HEIF via libheif; EXIF, ICC via lcms2)
+#   captions a captions file (first byte: SRT or WebVTT) read by FFmpeg, sanitized, rendered by libass in its box
 #   jobspec  arbitrary bytes as a job spec (templates, validation, path policy)
 #   hook     the upload hook: first byte a mode, then a Mediaworker-Signature header line and a body; the
 #            signature is checked (as sent, or made correctly so signed bodies get through) and the body parsed
@@ -11,11 +12,11 @@
 # leaves .build-fuzz/artifacts/TARGET/crash-* and makes this script fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGET=${1:?usage: fuzz/run.sh media|png|still|jobspec|hook SECONDS}
+TARGET=${1:?usage: fuzz/run.sh media|png|still|captions|jobspec|hook SECONDS}
 SECONDS_TO_RUN=${2:-60}
 # The media targets' library links FFmpeg and libpng; the job targets' library links neither.
 case $TARGET in
-  media|png|still) PRODUCT=MediaworkerFuzz ;;
+  media|png|still|captions) PRODUCT=MediaworkerFuzz ;;
   jobspec|hook) PRODUCT=MediaworkerFuzzJob ;;
   *) echo "fuzz/run.sh: unknown target $TARGET" >&2; exit 2 ;;
 esac

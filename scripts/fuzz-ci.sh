@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=(media png still jobspec hook)
+TARGETS=(media png still captions jobspec hook)
 failed=()
 for target in "${TARGETS[@]}"; do
   echo "fuzz-ci: $target for ${SECONDS_EACH} s" >&2

@@ -11,6 +11,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libpng-dev libfreetype-dev fonts-dejavu-core
   libjpeg62-turbo-dev libheif-dev liblcms2-dev
+  libass-dev libebur128-dev
   libsqlite3-dev
   ffmpeg
   postgresql

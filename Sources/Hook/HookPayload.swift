@@ -15,6 +15,46 @@ package struct UploadNotice: Sendable, Equatable {
     package var key: String
     /// Job spec fields that replace the template's, as a JSON object (our payload only).
     package var overrides: Data?
+    /// A captions file next to the upload (our payload only).
+    package var captions: CaptionsNotice? = nil
+}
+
+/// `"captions": "clip.es.srt"` or `{"file": "clip.es.srt", "language": "es"}` in our payload: an SRT or WebVTT file
+/// in the upload's own folder (a file name, no path); the language defaults to the tag before the extension.
+package struct CaptionsNotice: Sendable, Equatable {
+    package var file: String
+    package var language: String
+
+    static func parse(_ value: JSONValue) throws -> CaptionsNotice {
+        let file: String
+        var language: String?
+        if let name = value.string {
+            file = name
+        } else if let object = value.object {
+            if let unknown = object.keys.filter({ !["file", "language"].contains($0) }).sorted().first {
+                throw HookError.malformed("unknown field 'captions.\(unknown)' (known: file, language)")
+            }
+            guard let name = object["file"]?.string else { throw HookError.malformed("'captions.file' must be a string") }
+            file = name
+            if let l = object["language"] {
+                guard let text = l.string else { throw HookError.malformed("'captions.language' must be a string") }
+                language = text
+            }
+        } else {
+            throw HookError.malformed("'captions' must be a file name or {\"file\", \"language\"}")
+        }
+        guard !file.isEmpty, !file.contains("/"), file != ".", file != ".." else {
+            throw HookError.malformed("'captions' must name a file next to the upload (no folders)")
+        }
+        if language == nil {
+            let parts = file.split(separator: ".")
+            if parts.count >= 3, CaptionsSpec.isLanguageTag(String(parts[parts.count - 2])) { language = String(parts[parts.count - 2]) }
+        }
+        guard let language, CaptionsSpec.isLanguageTag(language) else {
+            throw HookError.malformed("'captions' needs a language: {\"file\": …, \"language\": \"es\"} or a name like clip.es.srt")
+        }
+        return CaptionsNotice(file: file, language: language)
+    }
 }
 
 /// What a hook body asks for.
@@ -41,9 +81,9 @@ package enum HookPayload: Sendable, Equatable {
     /// `{"input": "<path>", "template": "social", "key": "<idempotency key>", "overrides": {<job spec fields>}}`.
     /// Without `key`, the SHA-256 of the body is the key: a byte-identical redelivery is the same delivery.
     static func ours(_ object: [String: JSONValue], body: Data, defaultTemplate: String) throws -> HookPayload {
-        let known: Set<String> = ["input", "template", "key", "overrides"]
+        let known: Set<String> = ["input", "template", "key", "overrides", "captions"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
-            throw HookError.malformed("unknown field '\(unknown)' (known: input, key, overrides, template)")
+            throw HookError.malformed("unknown field '\(unknown)' (known: captions, input, key, overrides, template)")
         }
         guard let input = object["input"]?.string, !input.isEmpty else {
             throw HookError.malformed("'input' must be a non-empty string")
@@ -70,7 +110,9 @@ package enum HookPayload: Sendable, Equatable {
             }
             overrides = Data(value.text.utf8)
         }
-        return .uploads([UploadNotice(source: .mediaworker, path: input, template: template, key: key, overrides: overrides)])
+        var notice = UploadNotice(source: .mediaworker, path: input, template: template, key: key, overrides: overrides)
+        notice.captions = try object["captions"].map(CaptionsNotice.parse)
+        return .uploads([notice])
     }
 
     /// A tusd v2 HTTP hook: `post-finish` enqueues `Event.Upload.Storage.Path` keyed by `Event.Upload.ID`.

@@ -16,6 +16,10 @@ public struct JobResult: Codable, Sendable {
         public var time: Double?
         /// A video output's check against the platform its rendition names (absent when it names none).
         public var platform: PlatformFinding?
+        /// A video output's audio as encoded (AAC), measured after the job (jobs with `audio`).
+        public var loudness: LoudnessFigures?
+        /// A captions output's language (`captions.<language>.vtt`).
+        public var language: String?
 
         public init(kind: String, name: String, path: String, sha256: String, bytes: Int) {
             self.kind = kind; self.name = name; self.path = path; self.sha256 = sha256; self.bytes = bytes
@@ -52,6 +56,10 @@ public struct JobResult: Codable, Sendable {
     public var outputs: [Output]
     public var timings: [String: Double]
     public var still: StillInput?
+    /// Loudness normalisation: the source's figures, the gain and limiter applied (jobs with `audio`).
+    public var audio: LoudnessReport?
+    /// Captions: the cues read and where they went (jobs with `captions`).
+    public var captions: CaptionsReport?
 
     public init(input: String, outputs: [Output], timings: [String: Double]) {
         self.input = input

@@ -11,6 +11,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var thumbnails: ThumbnailSpec?
     /// How renditions are written when the input is a still (photo or graphic).
     public var stills: StillSpec?
+    /// Loudness normalisation (issue 16).
+    public var audio: AudioSpec?
+    /// Burned-in and sidecar captions (issue 16).
+    public var captions: CaptionsSpec?
 
     public init(version: Int = 1, template: String? = nil, input: String, renditions: [RenditionSpec] = [],
                 watermark: WatermarkSpec? = nil, thumbnails: ThumbnailSpec? = nil, stills: StillSpec? = nil) {
@@ -23,7 +27,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
         self.stills = stills
     }
 
-    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails", "stills"]
+    static let fields: Set<String> = ["version", "template", "input", "renditions", "watermark", "thumbnails", "stills", "audio", "captions"]
 
     public init(from decoder: Decoder) throws {
         try rejectUnknownFields(decoder, Self.fields)
@@ -35,6 +39,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
         watermark = try c.decodeIfPresent(WatermarkSpec.self, forKey: .watermark)
         thumbnails = try c.decodeIfPresent(ThumbnailSpec.self, forKey: .thumbnails)
         stills = try c.decodeIfPresent(StillSpec.self, forKey: .stills)
+        audio = try c.decodeIfPresent(AudioSpec.self, forKey: .audio)
+        captions = try c.decodeIfPresent(CaptionsSpec.self, forKey: .captions)
     }
 }
 

@@ -8,6 +8,10 @@ public struct ResolvedJob: Sendable {
     /// Absolute paths of the watermark's image or font, when it has them.
     public var watermarkImagePath: String?
     public var watermarkFontPath: String?
+    /// Absolute path of the captions file (inside the input root), when the job has captions.
+    public var captionsPath: String?
+    /// The captions' font: the style's (inside the input root) or the default.
+    public var captionsFontPath: String?
 }
 
 /// Reads job specs: applies `jobs/<template>.json` (the spec's top-level fields replace the template's;
@@ -63,6 +67,11 @@ public struct JobSpecLoader: Sendable {
                 job.watermarkFontPath = Self.defaultFont
             }
         }
+        if let c = spec.captions {
+            job.captionsPath = try PathPolicy.resolve(c.file, root: inputRoot, field: "captions.file", mustExist: true)
+            job.captionsFontPath = try c.style.font.map { try PathPolicy.resolve($0, root: inputRoot, field: "captions.style.font", mustExist: true) }
+                ?? Self.defaultFont
+        }
         return job
     }
 
@@ -116,6 +125,7 @@ public struct JobSpecLoader: Sendable {
                 case "style": allowed = WatermarkStyle.allCases.map(\.rawValue)
                 case "platform_check": allowed = PlatformCheckMode.allCases.map(\.rawValue)
                 case "deinterlace": allowed = DeinterlaceRate.allCases.map(\.rawValue)
+                case "background": allowed = CaptionBackground.allCases.map(\.rawValue)
                 default: allowed = []
                 }
                 return JobSpecError(field, "must be one of: \(allowed.joined(separator: ", "))")

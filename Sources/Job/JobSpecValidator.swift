@@ -70,6 +70,7 @@ enum JobSpecValidator {
             }
             guard (16...4096).contains(t.width) else { throw JobSpecError("thumbnails.width", "\(t.width) is outside 16…4096") }
         }
+        try validateAudioAndCaptions(spec)
     }
 }
 

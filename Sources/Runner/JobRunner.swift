@@ -60,9 +60,15 @@ public enum JobRunner {
 
         var timings: [String: Double] = [:]
         var report: CoreReport?
+        // Loudness normalisation's first pass (audio only) and the captions' cues, before the one decode.
+        var prepared: [String: Double] = [:]
+        let loudness = plans.isEmpty ? nil : try measureLoudness(job, probe: probe, options: options, timings: &prepared)
+        let captions = try loadCaptions(job, duration: duration, timings: &prepared)
         if !plans.isEmpty {
-            report = try FrameCore(input: job.inputPath, renditions: plans, options: options, tap: tap, opened: probe)
-                .run(progress: progress)
+            let core = FrameCore(input: job.inputPath, renditions: try attachCaptions(captions, job: job, to: plans),
+                                 options: options, tap: tap, opened: probe)
+            core.loudness = loudness?.1
+            report = try core.run(progress: progress)
             timings = report!.timings
         } else if let tap {
             let t0 = monotonicSeconds()
@@ -70,6 +76,7 @@ public enum JobRunner {
                                   progress: progress)
             timings["decode+thumbnails"] = monotonicSeconds() - t0
         }
+        timings.merge(prepared) { $1 }
 
         // Every platform rule on the finished files. A finding is recorded on its output; a strict rendition's
         // fails the job, and the staging folder (with everything made) goes with it.
@@ -114,8 +121,13 @@ public enum JobRunner {
             }
             timings["thumbnails-png"] = monotonicSeconds() - t0
         }
+        let audioReport = try recordLoudness(&outputs, staging: staging.path, spec: spec, measured: loudness, options: options,
+                                             timings: &timings)
+        let captionsReport = try publishCaptions(captions, job: job, staging: staging.path, outputs: &outputs)
         timings["total"] = monotonicSeconds() - started
-        let result = JobResult(input: spec.input, outputs: outputs, timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
+        var result = JobResult(input: spec.input, outputs: outputs, timings: timings.mapValues { ($0 * 1000).rounded() / 1000 })
+        result.audio = audioReport
+        result.captions = captionsReport
         try result.write(to: staging.path + "/result.json")
         try staging.commit()
         return result

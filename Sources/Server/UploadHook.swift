@@ -71,6 +71,15 @@ struct UploadHook: Sendable {
         }
         object["template"] = .string(notice.template)
         object["input"] = .string(input)
+        if let captions = notice.captions {
+            // Next to the upload, and inside the upload root like it (the same containment check).
+            let folder = (input as NSString).deletingLastPathComponent
+            let file = try uploadRoot.relativeInput(folder.isEmpty ? captions.file : folder + "/" + captions.file)
+            var fields = object["captions"]?.object ?? [:]
+            fields["file"] = .string(file)
+            fields["language"] = .string(captions.language)
+            object["captions"] = .object(fields)
+        }
         do {
             _ = try JobSpecLoader(jobsDirectory: jobsDirectory, inputRoot: uploadRoot.path).resolve(object: object)
         } catch let error as JobSpecError {

@@ -86,6 +86,8 @@ public struct ExpectedOutput: Codable, Sendable, Equatable {
     public var path: String
     public var video: ExpectedVideo?
     public var image: ExpectedImage?
+    /// A captions sidecar (`captions.<lang>.vtt`).
+    public var sidecar: ExpectedSidecar? = nil
 }
 
 public struct ExpectedVideo: Codable, Sendable, Equatable {
@@ -99,6 +101,10 @@ public struct ExpectedVideo: Codable, Sendable, Equatable {
     public var ssim: Floor
     public var framesCompared: Int
     public var watermark: ExpectedWatermark?
+    /// Jobs with `audio`: the encoded audio's loudness (see `Manifest+AudioCaptions.swift`).
+    public var loudness: ExpectedLoudness? = nil
+    /// Jobs burning captions: the caption images where the pipeline places them, on the cues' frames only.
+    public var captions: ExpectedCaptions? = nil
 }
 
 /// Exact properties of a video output.

@@ -18,6 +18,8 @@ public enum ManifestChecker {
             } else if let i = e.image {
                 image(path, expected: i, rendition: e.kind == "image" ? job.spec.renditions.first { $0.name == e.name } : nil,
                       job: job, rows: &rowsOfOutput)
+            } else if let c = e.sidecar {
+                sidecar(path, expected: c, rows: &rowsOfOutput)
             }
             rows += rowsOfOutput.rows
         }
@@ -82,6 +84,8 @@ public enum ManifestChecker {
         rows.add("bitrate", String(format: "≤ %.0f kb/s", e.bitrate.ceiling / 1000), String(format: "%.0f kb/s", rate / 1000),
                  rate <= e.bitrate.ceiling)
         quality(path, expected: e, job: job, rows: &rows)
+        if let l = e.loudness { loudness(path, expected: l, rows: &rows) }
+        if let c = e.captions { captions(path, expected: c, job: job, rows: &rows) }
     }
 
     static func quality(_ path: String, expected e: ExpectedVideo, job: ResolvedJob, rows: inout Rows) {

@@ -17,6 +17,12 @@ public enum ManifestRecorder {
                     throw VerifyError.samples("\(jobName): result.json lists video '\(o.name)', which the job has no rendition for")
                 }
                 expected.video = try video(path, job: job, rendition: rendition, margins: margins)
+                expected.video?.loudness = loudness(job)
+                expected.video?.captions = try captions(path, job: job, rendition: rendition, margins: margins)
+            } else if o.kind == "captions" {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let facts = sidecarFacts(text)
+                expected.sidecar = ExpectedSidecar(language: facts.language ?? "", cues: facts.cues)
             } else {
                 let (image, hash) = try Observation.image(path)
                 expected.image = ExpectedImage(width: image.width, height: image.height, dhash: Observation.hex(hash),

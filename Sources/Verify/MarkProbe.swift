@@ -17,6 +17,19 @@ struct MarkProbe {
 
     init(plan: WatermarkPlan, width: Int, height: Int, safeArea: SafeArea?, bt709: Bool) throws {
         let mark = try plan.build(width: width, height: height, safeArea: safeArea, bt709: bt709)
+        let rect = mark.rect
+        var others: [Rect] = []
+        for anchor in Anchor.allCases where anchor != plan.spec.anchor {
+            var moved = plan
+            moved.spec.anchor = anchor
+            let r = try moved.build(width: width, height: height, safeArea: safeArea, bt709: bt709).rect
+            if r.width == rect.width, r.height == rect.height, !Self.overlap(r, rect), !others.contains(r) { others.append(r) }
+        }
+        try self.init(mark: mark, width: width, height: height, elsewhere: others)
+    }
+
+    /// The probe of any premultiplied overlay (a caption image too): its luma stamped on mid grey.
+    init(mark: Watermark, width: Int, height: Int, elsewhere: [Rect] = []) throws {
         rect = mark.rect
         let canvas = try Frame.filled420(width: width, height: height, y: 128)
         let planes = canvas.planes420!
@@ -28,14 +41,7 @@ struct MarkProbe {
         }
         template = t
         templateMean = t.reduce(0, +) / Double(max(1, t.count))
-        var others: [Rect] = []
-        for anchor in Anchor.allCases where anchor != plan.spec.anchor {
-            var moved = plan
-            moved.spec.anchor = anchor
-            let r = try moved.build(width: width, height: height, safeArea: safeArea, bt709: bt709).rect
-            if r.width == rect.width, r.height == rect.height, !Self.overlap(r, rect), !others.contains(r) { others.append(r) }
-        }
-        elsewhere = others
+        self.elsewhere = elsewhere
     }
 
     /// Pearson correlation of the luma at `r` with the mark's pattern: near 1 where the mark is, near 0

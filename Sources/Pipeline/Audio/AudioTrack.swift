@@ -20,6 +20,9 @@ final class AudioTrack {
     private let packet: Packet
     private let frame: Frame
     private let file: String
+    /// Loudness normalisation's gain and limiter (jobs with `audio`), applied to every chunk before the encoders.
+    /// Its latency is taken off each frame's position, so sound stays at its picture.
+    var loudness: LoudnessProcessor?
     /// Called with each encoded packet and the index of its encoder.
     var deliver: (Packet, Int) throws -> Void = { _, _ in }
 
@@ -67,7 +70,7 @@ final class AudioTrack {
         var position: Double? = nil
         if let pts = f.pts {
             let seconds = Double(pts) * decoder.timeBase.double
-            position = (seconds - start) * Double(sampleRate) - Double(priming)
+            position = (seconds - start) * Double(sampleRate) - Double(priming) - Double(loudness?.latency ?? 0)
         }
         try resampler.push(f, outputPosition: position)
         try encodeBuffered(limit: nil)
@@ -88,6 +91,7 @@ final class AudioTrack {
     }
 
     private func encode(_ chunk: Frame) throws {
+        loudness?.process(chunk)
         for (i, encoder) in encoders.enumerated() {
             let f = i == encoders.count - 1 ? chunk : try chunk.reference()
             f.pts = sent[i]

@@ -57,6 +57,8 @@ public final class FrameCore {
     private var tapStrong: FrameTap?
 
     private var opened: InputContainer?
+    /// Loudness normalisation for the audio track (see `LoudnessDecision`); nil leaves the audio as decoded.
+    public var loudness: LoudnessDecision?
 
     /// - Parameter opened: the input, when the caller has already opened it (under the same policy), so it is
     ///   not opened and probed twice.
@@ -134,6 +136,7 @@ public final class FrameCore {
         let audio: AudioTrack? = try audioIndex.map {
             try AudioTrack(input: input, stream: $0, bitrates: bitrates, globalHeader: outputs.first?.needsGlobalHeader ?? true)
         }
+        if let loudness { audio?.loudness = LoudnessProcessor(decision: loudness) }
         let x264Threads = options.encoderThreads.map { t in runtimes.map { _ in t } }
             ?? Self.encoderThreads(total: threads, pixelRates: runtimes.map {
                 Double($0.outputWidth * $0.outputHeight) * $0.frameRate.double
@@ -218,7 +221,8 @@ public final class FrameCore {
                 }
                 while let item = work.take() {
                     if cancel.isCancelled { throw PipelineError.cancelled }
-                    let out = try processor.process(item.frame, runtimes[item.rendition])
+                    let runtime = runtimes[item.rendition]
+                    let out = try processor.process(item.frame, runtime, time: Double(item.slot) / runtime.frameRate.double)
                     ordered[item.rendition].put(item.seq, .video(out, slot: item.slot))
                 }
             }

@@ -25,6 +25,9 @@ public struct RenditionPlan: Sendable {
     public var watermark: (any FrameStamp)?
     /// Builds the stamp once the output size is known: (width, height, BT.709?) → stamp.
     public var watermarkFactory: (@Sendable (Int, Int, Bool) throws -> any FrameStamp)?
+    /// Builds the burned-in captions once the output size and the watermark's place are known:
+    /// (width, height, BT.709?, the watermark's rectangle) → stamp (see `CaptionStamp`).
+    public var captionsFactory: (@Sendable (Int, Int, Bool, Rect?) throws -> any TimedFrameStamp)?
 
     public init(name: String, width: Int?, height: Int?, fit: Fit = .scale, crf: Int = 23, preset: String = "veryfast",
                 maxBitrateKbps: Int? = nil, fpsMax: Double? = 60, audioBitrateKbps: Int = 128, keyframeSeconds: Double = 2,
@@ -97,6 +100,7 @@ final class RenditionRuntime: Sendable {
     let sampleAspect: Double
     let rotation: Int
     let watermark: (any FrameStamp)?
+    let captions: (any TimedFrameStamp)?
     let outputWidth: Int
     let outputHeight: Int
     let frameRate: Rational
@@ -114,6 +118,8 @@ final class RenditionRuntime: Sendable {
         outputWidth = g.outputWidth
         outputHeight = g.outputHeight
         self.watermark = try plan.watermarkFactory?(g.outputWidth, g.outputHeight, color.space == AVCOL_SPC_BT709) ?? plan.watermark
+        self.captions = try plan.captionsFactory?(g.outputWidth, g.outputHeight, color.space == AVCOL_SPC_BT709,
+                                                  (watermark as? Watermark)?.rect)
         pool = try FramePool(width: g.outputWidth, height: g.outputHeight, format: .yuv420p)
     }
 

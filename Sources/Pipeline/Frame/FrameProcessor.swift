@@ -25,7 +25,8 @@ final class FrameProcessor {
     }
     private var states: [Int: State] = [:]
 
-    func process(_ frame: Frame, _ r: RenditionRuntime) throws -> Frame {
+    /// - Parameter time: the output frame's time (seconds from the rendition's start), for time-dependent stamps.
+    func process(_ frame: Frame, _ r: RenditionRuntime, time: Double? = nil) throws -> Frame {
         let state = try state(for: frame, r)
         let g = state.geometry
         let out = try r.pool.frame()
@@ -62,6 +63,11 @@ final class FrameProcessor {
         if let mark = r.watermark {
             let t = threadCPUSeconds()
             mark.stamp(on: canvas)
+            stampSeconds += threadCPUSeconds() - t
+        }
+        if let captions = r.captions, let time {
+            let t = threadCPUSeconds()
+            try captions.stamp(on: canvas, time: time)
             stampSeconds += threadCPUSeconds() - t
         }
         return out

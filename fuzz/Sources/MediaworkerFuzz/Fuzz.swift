@@ -6,10 +6,12 @@
 import Foundation
 import FuzzSupport
 import Imaging
+import Job
 import Media
+import Pipeline
 
 private enum Target: String, CaseIterable {
-    case media, png, still
+    case media, png, still, captions
 }
 
 nonisolated(unsafe) private var target = Target.media
@@ -34,6 +36,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         _ = try? StillImage.decode(Array(bytes), limits: StillLimits(maxWidth: 4096, maxHeight: 4096, maxPixels: 4_000_000,
                                                                     maxFileBytes: 8 << 20, maxScans: 64, maxProfileBytes: 1 << 20,
                                                                     maxDecoderMemory: 256 << 20))
+    case .captions: fuzzCaptions(bytes)
     }
     return 0
 }
@@ -56,4 +59,28 @@ private func fuzzMedia(_ bytes: UnsafeBufferPointer<UInt8>) {
             try decoder.feed(packet, into: frame) { _ in frames += 1 }
         }
     } catch {}
+}
+
+/// A captions file (the first byte picks SRT or WebVTT, the rest is the file) read with FFmpeg's demuxer and
+/// decoder under the captions' limits, turned into spans, the first spans rendered with libass into a small
+/// story-shaped box (sanitized: override tags must not escape it), and written as a sidecar.
+private func fuzzCaptions(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let first = bytes.first else { return }
+    let path = scratchPath + (first & 1 == 0 ? ".srt" : ".vtt")
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes.dropFirst())) else { return }
+    guard let cues = try? SubtitleReader.read(path: path) else { return }
+    let timeline = CaptionTimeline(cues: cues, duration: 600)
+    _ = WebVTTWriter.text(timeline.cues, language: "es")
+    guard let stamp = try? CaptionStamp(timeline: timeline, width: 180, height: 320,
+                                        safeArea: SafeArea(top: 0.14, bottom: 0.22, left: 0.06, right: 0.06),
+                                        style: CaptionStyle(), fontPath: JobSpecLoader.defaultFont,
+                                        avoiding: Rect(x: 100, y: 230, width: 60, height: 12), bt709: false) else { return }
+    for span in timeline.spans.prefix(3) {
+        guard let mark = try? stamp.overlay(at: span.start) else { continue }
+        let r = mark.rect
+        if r.x < stamp.box.x || r.y < stamp.box.y || r.x + r.width > stamp.box.x + stamp.box.width + 1
+            || r.y + r.height > stamp.box.y + stamp.box.height + 1 {
+            fatalError("caption \(r) outside its box \(stamp.box)")
+        }
+    }
 }
