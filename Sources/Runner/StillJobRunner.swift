@@ -13,14 +13,15 @@ enum StillJobRunner {
                     platforms: PlatformRules, progress: ((CoreProgress) -> Void)?) throws -> JobResult {
         let started = monotonicSeconds()
         let spec = job.spec
+        var timings: [String: Double] = [:]
+        var limits = StillLimits.default
+        limits.maxPixels = Int(min(Int64(limits.maxPixels), options.policy.maxPixels))
+        // Decoded first: a hostile still is refused for what it is, whatever the job asks of it.
+        let still = try StillImage.read(path: job.inputPath, limits: limits)
         guard !spec.renditions.isEmpty else {
             throw JobSpecError("renditions", "the input is a still image (\(format.label)) and the job has no renditions to render it to "
                                + "(thumbnails and contact sheets are made from videos)")
         }
-        var timings: [String: Double] = [:]
-        var limits = StillLimits.default
-        limits.maxPixels = Int(min(Int64(limits.maxPixels), options.policy.maxPixels))
-        let still = try StillImage.read(path: job.inputPath, limits: limits)
         if options.cancel.isCancelled { throw PipelineError.cancelled }
         timings["decode"] = monotonicSeconds() - started
         let stills = spec.stills ?? StillSpec()

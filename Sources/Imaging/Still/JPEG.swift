@@ -140,6 +140,8 @@ public struct StillLimits: Sendable, Equatable {
     public static let `default` = StillLimits()
 
     var png: PNGLimits {
-        PNGLimits(maxWidth: maxWidth, maxHeight: maxHeight, maxPixels: maxPixels, maxChunkBytes: maxProfileBytes, maxFileBytes: maxFileBytes)
+        // Text and ICC chunks at most 1 MiB once inflated, as for every PNG the project reads.
+        PNGLimits(maxWidth: maxWidth, maxHeight: maxHeight, maxPixels: maxPixels, maxChunkBytes: min(maxProfileBytes, 1 << 20),
+                  maxFileBytes: maxFileBytes)
     }
 }

@@ -213,8 +213,10 @@ extension HostileCase {
         let controls = [
             HostileCase(name: "valid PNG as the watermark (control)", file: "png/valid.png", spec: .watermark, outcome: .succeeds,
                         make: png("valid.png", { PNGForge.valid })),
-            HostileCase(name: "valid PNG as the input (control)", file: "png/valid.png", spec: .thumbnails, outcome: .succeeds,
-                        make: { _ in }),
+            // A still is decoded first (so the hostile PNGs below are refused for their cause), then refused for a
+            // thumbnails-only job: stills have no thumbnails (issue 15), and the error says so.
+            HostileCase(name: "valid PNG as a thumbnails-only input (control)", file: "png/valid.png", spec: .thumbnails,
+                        outcome: refused("still image", "no renditions"), make: { _ in }),
         ]
         return controls + variants.flatMap { name, file, data, asWatermark, asInput in
             [HostileCase(name: "\(name) as the watermark", file: "png/" + file, spec: .watermark, outcome: asWatermark,
